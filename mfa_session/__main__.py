@@ -1,0 +1,5 @@
+"""`python -m mfa_session` runs the same command as `mfa-login`."""
+
+from mfa_session.cli import main
+
+raise SystemExit(main())

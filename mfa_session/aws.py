@@ -1,0 +1,216 @@
+"""The two AWS calls a login makes, and AWS's answers turned into our errors.
+
+boto3 is imported on first use, not at module import: the still-valid path never pays for
+it, and `warm_up` lets the import and client set-up run while the person types the code.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Protocol
+
+from mfa_session.errors import (
+    AwsRefused,
+    ClockSkew,
+    CodeRejected,
+    DeviceNotAssociated,
+    KeyUnknown,
+    MfaSessionError,
+    NetworkTimeout,
+    NetworkUnreachable,
+    Throttled,
+    WrongSecret,
+)
+from mfa_session.models import LongTermKey, MfaDevice, SessionCredentials
+
+if TYPE_CHECKING:
+    from botocore.client import BaseClient
+
+CONNECT_TIMEOUT = 5
+READ_TIMEOUT = 15
+PARTITION_REGIONS = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
+
+
+class AwsApi(Protocol):
+    """What the login needs from AWS; tests pass a fake that checks its inputs."""
+
+    def warm_up(self, key: LongTermKey, region: str) -> None: ...
+
+    def list_mfa_devices(self, key: LongTermKey, region: str) -> list[MfaDevice]: ...
+
+    def get_session_token(
+        self, key: LongTermKey, region: str, device: MfaDevice, code: str, duration: int
+    ) -> SessionCredentials: ...
+
+
+def region_for(configured: str | None, device: MfaDevice | None) -> str:
+    """The profile's region, else the main region of the device's partition (aws-cn, aws-us-gov)."""
+    if configured:
+        return configured
+    partition = device.partition if device else "aws"
+    return PARTITION_REGIONS.get(partition, "us-east-1")
+
+
+class Boto3Aws:
+    """AwsApi over boto3: no automatic retries (a code works once), bounded time-outs."""
+
+    def __init__(self) -> None:
+        self._clients: dict[tuple[str, str, str], _ClientSlot] = {}
+        self._lock = threading.Lock()
+
+    def warm_up(self, key: LongTermKey, region: str) -> None:
+        self._slot("sts", key, region)
+
+    def list_mfa_devices(self, key: LongTermKey, region: str) -> list[MfaDevice]:
+        client = self._slot("iam", key, region).get()
+        with _translated("ListMFADevices", key):
+            pages = client.get_paginator("list_mfa_devices").paginate()
+            return [MfaDevice(d["SerialNumber"]) for page in pages for d in page["MFADevices"]]
+
+    def get_session_token(
+        self, key: LongTermKey, region: str, device: MfaDevice, code: str, duration: int
+    ) -> SessionCredentials:
+        client = self._slot("sts", key, region).get()
+        with _translated("GetSessionToken", key, device):
+            answer = client.get_session_token(
+                DurationSeconds=duration, SerialNumber=device.serial, TokenCode=code
+            )
+        creds = answer["Credentials"]
+        expiration: datetime = creds["Expiration"]
+        return SessionCredentials(
+            access_key_id=creds["AccessKeyId"],
+            secret_access_key=creds["SecretAccessKey"],
+            session_token=creds["SessionToken"],
+            expiration=expiration.astimezone(timezone.utc),
+        )
+
+    def _slot(self, service: str, key: LongTermKey, region: str) -> _ClientSlot:
+        with self._lock:
+            ident = (service, key.access_key_id, region)
+            if ident not in self._clients:
+                self._clients[ident] = _ClientSlot(lambda: _make_client(service, key, region))
+            return self._clients[ident]
+
+
+class _ClientSlot:
+    """A client built on a background thread; `get` waits for it and re-raises its failure."""
+
+    def __init__(self, build: Callable[[], BaseClient]) -> None:
+        self._client: BaseClient | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(build,), daemon=True)
+        self._thread.start()
+
+    def _run(self, build: Callable[[], BaseClient]) -> None:
+        try:
+            self._client = build()
+        except BaseException as err:  # noqa: BLE001 - handed to the main thread by get()
+            self._error = err
+
+    def get(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._client
+
+
+def _make_client(service: str, key: LongTermKey, region: str) -> BaseClient:
+    import botocore.config
+    import botocore.session
+
+    session = botocore.session.Session()
+    # Our profile may exist only in our files or the keyring; botocore must not go looking
+    # for AWS_PROFILE's profile, whose absence would be an error of its own.
+    session.set_config_variable("profile", None)
+    config = botocore.config.Config(
+        connect_timeout=CONNECT_TIMEOUT,
+        read_timeout=READ_TIMEOUT,
+        retries={"total_max_attempts": 1},
+    )
+    return session.create_client(
+        service,
+        region_name=region,
+        aws_access_key_id=key.access_key_id,
+        aws_secret_access_key=key.secret_access_key,
+        config=config,
+    )
+
+
+class _translated:
+    """Turn botocore's exceptions into our errors, keeping the cause chained."""
+
+    def __init__(self, operation: str, key: LongTermKey, device: MfaDevice | None = None) -> None:
+        self.operation = operation
+        self.key = key
+        self.device = device
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: Any
+    ) -> None:
+        if error is None or isinstance(error, MfaSessionError):
+            return
+        from botocore.exceptions import (
+            ClientError,
+            ConnectTimeoutError,
+            EndpointConnectionError,
+            ReadTimeoutError,
+        )
+
+        if isinstance(error, ClientError):
+            raise self._from_client_error(error) from error
+        if isinstance(error, (ConnectTimeoutError, ReadTimeoutError)):
+            raise NetworkTimeout(
+                endpoint=getattr(error, "kwargs", {}).get("endpoint_url", "AWS")
+            ) from error
+        if isinstance(error, EndpointConnectionError):
+            raise NetworkUnreachable(endpoint=error.kwargs.get("endpoint_url", "AWS")) from error
+
+    def _from_client_error(self, error: Any) -> MfaSessionError:
+        details = error.response.get("Error", {})
+        code = str(details.get("Code", "Unknown"))
+        message = str(details.get("Message", ""))
+        section = self.key.section
+        if code == "AccessDenied" and "invalid MFA one time pass code" in message:
+            return CodeRejected()
+        if code == "AccessDenied" and "unable to validate MFA code" in message:
+            serial = self.device.serial if self.device else "?"
+            return DeviceNotAssociated(serial=serial, hint="")
+        if code == "InvalidClientTokenId":
+            return KeyUnknown(access_key_id=self.key.access_key_id, section=section)
+        if code == "SignatureDoesNotMatch":
+            skew = clock_skew(message)
+            if skew is not None:
+                return skew
+            return WrongSecret(access_key_id=self.key.access_key_id, section=section)
+        if code in {"Throttling", "ThrottlingException", "RequestLimitExceeded"}:
+            return Throttled(message=message or code)
+        return AwsRefused(operation=self.operation, code=code, message=message)
+
+
+# "Signature expired: OURS is now earlier than LIMIT (THEIRS - 15 min.)" when we are behind,
+# "Signature not yet current: OURS is still later than LIMIT (THEIRS + 15 min.)" when ahead.
+_SKEW = re.compile(
+    r"Signature (?:expired|not yet current): (?P<ours>\d{8}T\d{6}Z) is (?:now earlier|still later)"
+    r" than \d{8}T\d{6}Z \((?P<theirs>\d{8}T\d{6}Z) [-+] 15 min\.\)"
+)
+
+
+def clock_skew(message: str) -> ClockSkew | None:
+    """AWS's clock-skew answer names both clocks; say how far apart they are."""
+    found = _SKEW.search(message)
+    if not found:
+        return None
+
+    def moment(stamp: str) -> datetime:
+        return datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+
+    difference = moment(found["theirs"]) - moment(found["ours"])
+    minutes = round(abs(difference.total_seconds()) / 60)
+    direction = "behind" if difference.total_seconds() > 0 else "ahead of"
+    return ClockSkew(skew=f"{minutes} min", direction=direction)

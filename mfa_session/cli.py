@@ -1,0 +1,79 @@
+"""The entry point: parse the command line, run one command, turn errors into exit codes.
+
+Every expected failure is an `MfaSessionError`, printed as one line on stderr with its exit
+code. Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from mfa_session import __version__
+from mfa_session.exit_codes import ExitCode
+
+PROG = "mfa-login"
+
+SUBCOMMANDS: dict[str, str] = {
+    # name: module in mfa_session.commands with configure(parser) and run(args, ...).
+    # Imported only when named, so one command's dependencies never slow another.
+}
+
+DESCRIPTION = (
+    "Log in with your MFA code: turns the long-term AWS key of a profile into a temporary "
+    "session written to ~/.aws/credentials, so every AWS tool can use --profile NAME."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The login command's parser; the docs' command reference is generated from it."""
+    from mfa_session.commands import login
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=DESCRIPTION,
+        epilog=("Commands: " + ", ".join(SUBCOMMANDS) + ". " if SUBCOMMANDS else "")
+        + "Exit codes: "
+        + ", ".join(f"{code.value} {code.name.lower().replace('_', ' ')}" for code in ExitCode),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    login.configure(parser)
+    return parser
+
+
+def build_subcommand_parser(name: str) -> tuple[argparse.ArgumentParser, ModuleType]:
+    module = importlib.import_module(f"mfa_session.commands.{SUBCOMMANDS[name]}")
+    parser = argparse.ArgumentParser(prog=f"{PROG} {name}", description=module.__doc__)
+    module.configure(parser)
+    return parser, module
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from mfa_session.errors import MfaSessionError
+
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if arguments and arguments[0] in SUBCOMMANDS:
+            parser, module = build_subcommand_parser(arguments[0])
+            exit_code: int = module.run(
+                parser.parse_args(arguments[1:]),
+                environ=os.environ,
+                stdin=sys.stdin,
+                stderr=sys.stderr,
+            )
+            return exit_code
+
+        from mfa_session.commands import login
+
+        args = build_parser().parse_args(arguments)
+        return login.run(args, environ=os.environ, stdin=sys.stdin, stderr=sys.stderr)
+    except MfaSessionError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return int(error.exit_code)
+    except (KeyboardInterrupt, EOFError):
+        print(f"{PROG}: cancelled; nothing was written", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)

@@ -1,0 +1,86 @@
+"""Where the 6-digit code comes from, and what counts as one.
+
+Only the ASCII digits 0-9 count: `str.isdigit` and the regex `\\d` also accept digits of
+other scripts ("١٢٣٤٥٦"), which AWS would reject after a wasted round trip.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, TextIO
+
+from mfa_session.errors import MalformedCode, NoCodeOnStdin
+
+ASCII_DIGITS = frozenset("0123456789")
+CODE_LENGTH = 6
+
+
+def code_problem(text: str) -> str | None:
+    """Why `text` is not a code, in words that never repeat the input; None when it is one."""
+    value = text.strip()
+    if not value:
+        return "nothing was entered"
+    if len(value) != CODE_LENGTH:
+        return f"got {len(value)} characters"
+    for position, char in enumerate(value, start=1):
+        if char not in ASCII_DIGITS:
+            return f"character {position} is not a digit 0-9"
+    return None
+
+
+def checked_code(text: str) -> str:
+    problem = code_problem(text)
+    if problem is not None:
+        raise MalformedCode(reason=problem)
+    return text.strip()
+
+
+class CodeSource(Protocol):
+    """Gives codes to try. `interactive` sources can be asked again after a rejection."""
+
+    @property
+    def interactive(self) -> bool: ...
+
+    def next_code(self, label: str, *, after_rejection: bool) -> str: ...
+
+
+class FixedCode:
+    """--code: checked when the command line is read, before anything else happens."""
+
+    interactive = False
+
+    def __init__(self, code: str) -> None:
+        self._code = checked_code(code)
+
+    def next_code(self, label: str, *, after_rejection: bool) -> str:  # noqa: ARG002 - one code
+        return self._code
+
+
+class StdinCode:
+    """One line from a pipe: `oathtool ... | mfa-login`."""
+
+    interactive = False
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def next_code(self, label: str, *, after_rejection: bool) -> str:  # noqa: ARG002 - one code
+        line = self._stream.readline()
+        if not line.strip():
+            raise NoCodeOnStdin()
+        return checked_code(line)
+
+
+class CodePrompter(Protocol):
+    def ask_code(self, label: str, *, after_rejection: bool) -> str: ...
+
+
+class PromptedCode:
+    """A prompt on the terminal that refuses anything but six digits, saying why."""
+
+    interactive = True
+
+    def __init__(self, prompter: CodePrompter) -> None:
+        self._prompter = prompter
+
+    def next_code(self, label: str, *, after_rejection: bool) -> str:
+        return checked_code(self._prompter.ask_code(label, after_rejection=after_rejection))

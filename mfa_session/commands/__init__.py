@@ -1,0 +1,1 @@
+"""One module per command: `configure` declares its flags, `run` does the work."""

@@ -1,0 +1,192 @@
+"""Every error a person can see: one base class, a message template and an exit code each.
+
+The command line catches `MfaSessionError` once and prints `str(error)`; nothing else
+is ever shown, so a template must never carry a secret.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from mfa_session.exit_codes import ExitCode
+
+
+class MfaSessionError(Exception):
+    """Base of every expected failure. Subclasses set `fmt` and `exit_code`."""
+
+    fmt: ClassVar[str] = "mfa-login failed"
+    exit_code: ClassVar[ExitCode] = ExitCode.UNEXPECTED
+
+    def __init__(self, **fields: object) -> None:
+        self.fields = fields
+        super().__init__(self.fmt.format(**fields))
+
+
+# --- usage and input -----------------------------------------------------------------------
+
+
+class UsageError(MfaSessionError):
+    fmt = "{detail}"
+    exit_code = ExitCode.USAGE
+
+
+class MalformedCode(MfaSessionError):
+    fmt = "the MFA code must be exactly 6 digits 0-9; {reason}"
+    exit_code = ExitCode.USAGE
+
+
+class NoCodeOnStdin(MfaSessionError):
+    fmt = "expected a 6-digit MFA code on standard input, got nothing"
+    exit_code = ExitCode.USAGE
+
+
+class DurationOutOfRange(MfaSessionError):
+    fmt = (
+        "session duration {duration} from {source} is out of range: "
+        "AWS accepts 900 to 129600 seconds"
+    )
+    exit_code = ExitCode.USAGE
+
+
+# --- configuration ------------------------------------------------------------------------
+
+
+class NoLongTermKey(MfaSessionError):
+    fmt = (
+        "profile {profile} has no long-term key: put aws_access_key_id and "
+        "aws_secret_access_key (AKIA...) under [{profile}-long-term] or [{profile}] "
+        "in {credentials_file}"
+    )
+    exit_code = ExitCode.NOT_CONFIGURED
+
+
+class IncompleteLongTermKey(MfaSessionError):
+    fmt = "[{section}] in {credentials_file} has {present} but no {missing}"
+    exit_code = ExitCode.NOT_CONFIGURED
+
+
+class NoMfaDevice(MfaSessionError):
+    fmt = (
+        "no virtual MFA device is assigned to {user}: add one in the IAM console "
+        "(Security credentials > Assign MFA device > Authenticator app), "
+        "or name it with --device or mfa_serial in {config_file}"
+    )
+    exit_code = ExitCode.NOT_CONFIGURED
+
+
+class OnlySecurityKeys(MfaSessionError):
+    fmt = (
+        "{user} has only security keys ({count}); AWS accepts only authenticator-app "
+        "(TOTP) devices for API calls: assign a virtual MFA device in the IAM console"
+    )
+    exit_code = ExitCode.NOT_CONFIGURED
+
+
+class DeviceNotAssociated(MfaSessionError):
+    fmt = (
+        "AWS does not know MFA device {serial} for this key: check --device, mfa_serial "
+        "or aws_mfa_device{hint}"
+    )
+    exit_code = ExitCode.NOT_CONFIGURED
+
+
+# --- the code and the key ------------------------------------------------------------------
+
+
+class CodeRejected(MfaSessionError):
+    fmt = (
+        "AWS rejected the MFA code (wrong, expired or already used): "
+        "wait for the next code and run mfa-login again"
+    )
+    exit_code = ExitCode.CODE_REJECTED
+
+
+class TooManyRejectedCodes(MfaSessionError):
+    fmt = (
+        "AWS rejected {tries} codes in a row: check that the authenticator entry "
+        "belongs to {serial} and that this machine's clock is right"
+    )
+    exit_code = ExitCode.CODE_REJECTED
+
+
+class SessionKeyAsLongTerm(MfaSessionError):
+    fmt = (
+        "[{section}] holds a session key (ASIA...), not a long-term key (AKIA...): "
+        "put the IAM user's access key there"
+    )
+    exit_code = ExitCode.KEY_REJECTED
+
+
+class KeyUnknown(MfaSessionError):
+    fmt = (
+        "AWS does not accept access key {access_key_id} (deleted or inactive): "
+        "create a new access key in IAM and store it under [{section}]"
+    )
+    exit_code = ExitCode.KEY_REJECTED
+
+
+class WrongSecret(MfaSessionError):
+    fmt = (
+        "AWS rejected the signature: the secret access key stored for "
+        "{access_key_id} is wrong; store the right one under [{section}]"
+    )
+    exit_code = ExitCode.KEY_REJECTED
+
+
+# --- AWS and the network -------------------------------------------------------------------
+
+
+class ClockSkew(MfaSessionError):
+    fmt = "this machine's clock is {skew} {direction} AWS's: set the right time (NTP) and retry"
+    exit_code = ExitCode.AWS_ERROR
+
+
+class Throttled(MfaSessionError):
+    fmt = "AWS is throttling requests ({message}): wait a minute and try again"
+    exit_code = ExitCode.AWS_ERROR
+
+
+class NetworkUnreachable(MfaSessionError):
+    fmt = "cannot reach AWS at {endpoint}: check the network, proxy or VPN"
+    exit_code = ExitCode.AWS_ERROR
+
+
+class NetworkTimeout(MfaSessionError):
+    fmt = "AWS did not answer in time ({endpoint}): check the network and try again"
+    exit_code = ExitCode.AWS_ERROR
+
+
+class AwsRefused(MfaSessionError):
+    fmt = "AWS refused {operation}: {code}: {message}"
+    exit_code = ExitCode.AWS_ERROR
+
+
+# --- the files -----------------------------------------------------------------------------
+
+
+class FileNotSafe(MfaSessionError):
+    fmt = "{path}: {reason}; the file was left as it was"
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class LongTermKeyInTarget(MfaSessionError):
+    fmt = (
+        "[{section}] holds a long-term key (AKIA...); a session never overwrites it: "
+        "choose another --write-profile"
+    )
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class ManagedElsewhere(MfaSessionError):
+    fmt = "[{section}] is managed by {manager} ({key} is set); mfa-login leaves it alone"
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class AnotherLoginWriting(MfaSessionError):
+    fmt = "another mfa-login is writing {path}; nothing was written, try again"
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class UnreadableFile(MfaSessionError):
+    fmt = "{path} cannot be read: {reason}"
+    exit_code = ExitCode.FILE_UNSAFE

@@ -1,0 +1,24 @@
+"""The process exit codes: part of the command's interface, listed in the docs."""
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    """Done: logged in, or the session is still valid."""
+    UNEXPECTED = 1
+    """A bug: an unexpected exception (its traceback is printed)."""
+    USAGE = 2
+    """Bad command line or bad input (a malformed code, a duration out of range)."""
+    NOT_CONFIGURED = 3
+    """Something needed is missing: no long-term key, no MFA device, unknown profile."""
+    CODE_REJECTED = 4
+    """AWS refused the MFA code (wrong, expired or already used)."""
+    AWS_ERROR = 5
+    """AWS or the network failed: throttling, no connection, time-out, clock skew."""
+    FILE_UNSAFE = 6
+    """The credentials file could not be changed safely; it was left as it was."""
+    KEY_REJECTED = 7
+    """AWS refused the long-term key itself (unknown, inactive, wrong secret, a session key)."""
+    INTERRUPTED = 130
+    """Ctrl-C or end of input at a prompt; nothing was written."""

@@ -1,0 +1,342 @@
+"""The login use case: one function, every collaborator a parameter, a result and no printing.
+
+See docs/how-it-works.md for the steps; the numbers in the comments follow design.md.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from mfa_session.aws import AwsApi, region_for
+from mfa_session.codes import CodeSource
+from mfa_session.errors import (
+    CodeRejected,
+    DeviceNotAssociated,
+    DurationOutOfRange,
+    IncompleteLongTermKey,
+    NoLongTermKey,
+    NoMfaDevice,
+    OnlySecurityKeys,
+    SessionKeyAsLongTerm,
+    TooManyRejectedCodes,
+    UsageError,
+)
+from mfa_session.models import (
+    SESSION_PREFIX,
+    KeySource,
+    LoginResult,
+    LongTermKey,
+    MfaDevice,
+    Outcome,
+    SessionCredentials,
+)
+from mfa_session.profiles import (
+    LONG_TERM_SUFFIX,
+    AwsFiles,
+    holds_long_term_key,
+    loginable_profiles,
+    read_config_profiles,
+    read_credentials,
+)
+from mfa_session.store import LongTermCopy, WriteReport
+from mfa_session.timefmt import parse_expiration
+
+DEFAULT_DURATION = 43200
+MIN_DURATION = 900
+MAX_DURATION = 129600
+CODE_TRIES = 3
+
+
+class DeviceOrigin(enum.Enum):
+    FLAG = "--device"
+    CONFIG = "mfa_serial in the config file"
+    LONG_TERM_SECTION = "aws_mfa_device in the long-term section"
+    REMEMBERED = "the device chosen last time"
+    DISCOVERED = "IAM ListMFADevices"
+
+
+class Prompter(Protocol):
+    def choose_profile(self, profiles: list[str]) -> str: ...
+
+    def choose_device(self, serials: list[str]) -> str: ...
+
+
+class SessionStore(Protocol):
+    def write_session(
+        self,
+        target: str,
+        session: SessionCredentials,
+        *,
+        keep_long_term_in: LongTermCopy | None = None,
+    ) -> WriteReport: ...
+
+
+class DeviceMemory(Protocol):
+    def recall(self, profile: str) -> str | None: ...
+
+    def remember(self, profile: str, serial: str) -> None: ...
+
+    def forget(self, profile: str) -> None: ...
+
+
+class Vault(Protocol):
+    """Long-term keys kept outside the credentials file (the OS keyring)."""
+
+    def load(self, profile: str) -> LongTermKey | None: ...
+
+
+@dataclass(frozen=True)
+class LoginRequest:
+    profile: str
+    write_profile: str | None = None
+    duration: int | None = None
+    device: str | None = None
+    force: bool = False
+    min_remaining: timedelta = timedelta(minutes=15)
+
+    @property
+    def target(self) -> str:
+        return self.write_profile or self.profile
+
+
+def resolve_profile(
+    explicit: str | None,
+    environ: Mapping[str, str],
+    *,
+    interactive: bool,
+    files: AwsFiles,
+    prompter: Prompter,
+) -> str:
+    """Step 1: --profile, else AWS_PROFILE, else a picker on a terminal, else "default"."""
+    if explicit:
+        return explicit
+    if environ.get("AWS_PROFILE"):
+        return environ["AWS_PROFILE"]
+    if interactive:
+        choices = loginable_profiles(read_credentials(files), read_config_profiles(files))
+        if len(choices) > 1:
+            return prompter.choose_profile(choices)
+        if choices:
+            return choices[0]
+    return "default"
+
+
+def still_valid(request: LoginRequest, files: AwsFiles, now: datetime) -> LoginResult | None:
+    """Step 2: the session already in the target section, when it lasts long enough."""
+    if request.force:
+        return None
+    section = read_credentials(files).get(request.target, {})
+    if not section.get("aws_session_token") or holds_long_term_key(section):
+        return None
+    expiration = parse_expiration(section.get("expiration", ""))
+    if expiration is None:
+        return None
+    remaining = expiration - now
+    if remaining <= request.min_remaining:
+        return None
+    return LoginResult(request.target, Outcome.STILL_VALID, expiration, remaining)
+
+
+def login(
+    request: LoginRequest,
+    *,
+    files: AwsFiles,
+    store: SessionStore,
+    aws: AwsApi,
+    codes: CodeSource,
+    prompter: Prompter,
+    memory: DeviceMemory,
+    vault: Vault,
+    clock: Callable[[], datetime],
+) -> LoginResult:
+    valid = still_valid(request, files, clock())
+    if valid is not None:
+        return valid
+
+    credentials = read_credentials(files)
+    config = read_config_profiles(files).get(request.profile, {})
+    notices: list[str] = []
+
+    key = _long_term_key(request.profile, credentials, vault, files)
+    # First run with the key in [NAME] itself: the same atomic write that puts the session
+    # into [NAME] moves the key to [NAME-long-term], so it is never lost.
+    move_key = (
+        LongTermCopy(request.profile + LONG_TERM_SUFFIX)
+        if key.source is KeySource.PROFILE_SECTION and request.target == request.profile
+        else None
+    )
+
+    device, origin = _device(
+        request, config, credentials, key, aws, codes, prompter, memory, files, notices
+    )
+    region = region_for(config.get("region"), device)
+    duration = _duration(request.duration, config)
+
+    session = _session(
+        request.profile,
+        key,
+        region,
+        device,
+        duration,
+        aws,
+        codes,
+        memory,
+        remembered=origin is DeviceOrigin.REMEMBERED,
+    )
+    report = store.write_session(request.target, session, keep_long_term_in=move_key)
+    if origin is DeviceOrigin.DISCOVERED:
+        # Next time the device is known: one round trip instead of two.
+        memory.remember(request.profile, device.serial)
+    if move_key is not None:
+        notices.append(f"moved the long-term key from [{request.profile}] to [{move_key.section}]")
+    notices.extend(report.notices)
+    now = clock()
+    return LoginResult(
+        request.target,
+        Outcome.RENEWED,
+        session.expiration,
+        session.expiration - now,
+        tuple(notices),
+    )
+
+
+def _long_term_key(
+    profile: str, credentials: Mapping[str, Mapping[str, str]], vault: Vault, files: AwsFiles
+) -> LongTermKey:
+    """Step 3: the keyring, else [NAME-long-term], else [NAME] when it holds an AKIA key."""
+    from_vault = vault.load(profile)
+    if from_vault is not None:
+        return from_vault
+    long_term = profile + LONG_TERM_SUFFIX
+    if long_term in credentials:
+        return _key_from_section(
+            long_term, credentials[long_term], KeySource.LONG_TERM_SECTION, files
+        )
+    section = credentials.get(profile, {})
+    if holds_long_term_key(section):
+        return _key_from_section(profile, section, KeySource.PROFILE_SECTION, files)
+    raise NoLongTermKey(profile=profile, credentials_file=files.credentials)
+
+
+def _key_from_section(
+    name: str, values: Mapping[str, str], source: KeySource, files: AwsFiles
+) -> LongTermKey:
+    key_id = values.get("aws_access_key_id", "").strip()
+    secret = values.get("aws_secret_access_key", "").strip()
+    for present, missing, value in (
+        ("aws_secret_access_key", "aws_access_key_id", key_id),
+        ("aws_access_key_id", "aws_secret_access_key", secret),
+    ):
+        if not value:
+            raise IncompleteLongTermKey(
+                section=name, credentials_file=files.credentials, present=present, missing=missing
+            )
+    if key_id.startswith(SESSION_PREFIX):
+        raise SessionKeyAsLongTerm(section=name)
+    return LongTermKey(key_id, secret, source, name)
+
+
+def _device(
+    request: LoginRequest,
+    config: Mapping[str, str],
+    credentials: Mapping[str, Mapping[str, str]],
+    key: LongTermKey,
+    aws: AwsApi,
+    codes: CodeSource,
+    prompter: Prompter,
+    memory: DeviceMemory,
+    files: AwsFiles,
+    notices: list[str],
+) -> tuple[MfaDevice, DeviceOrigin]:
+    """Step 4: the first place that names a device wins; IAM is asked only when none does."""
+    candidates = (
+        (request.device, DeviceOrigin.FLAG),
+        (config.get("mfa_serial"), DeviceOrigin.CONFIG),
+        (
+            credentials.get(request.profile + LONG_TERM_SUFFIX, {}).get("aws_mfa_device"),
+            DeviceOrigin.LONG_TERM_SECTION,
+        ),
+        (memory.recall(request.profile), DeviceOrigin.REMEMBERED),
+    )
+    for serial, origin in candidates:
+        if serial and serial.strip():
+            device = MfaDevice(serial.strip())
+            # Build the STS client while the person reads the prompt and types the code.
+            aws.warm_up(key, region_for(config.get("region"), device))
+            return device, origin
+
+    region = region_for(config.get("region"), None)
+    devices = aws.list_mfa_devices(key, region)
+    usable = [d for d in devices if not d.is_security_key]
+    keys_left_out = len(devices) - len(usable)
+    user = f"the IAM user of {key.access_key_id}"
+    if not usable:
+        if keys_left_out:
+            raise OnlySecurityKeys(user=user, count=keys_left_out)
+        raise NoMfaDevice(user=user, config_file=files.config)
+    if keys_left_out:
+        notices.append(
+            f"left out {keys_left_out} security key(s): AWS accepts only authenticator-app "
+            "(TOTP) devices for API calls"
+        )
+    if len(usable) == 1:
+        return usable[0], DeviceOrigin.DISCOVERED
+    if not codes.interactive:
+        raise UsageError(
+            detail=f"{user} has {len(usable)} MFA devices; choose one with --device "
+            + " or ".join(d.serial for d in usable)
+        )
+    return MfaDevice(prompter.choose_device([d.serial for d in usable])), DeviceOrigin.DISCOVERED
+
+
+def _duration(flag: int | None, config: Mapping[str, str]) -> int:
+    if flag is not None:
+        value, source = flag, "--duration"
+    elif config.get("duration_seconds"):
+        raw = config["duration_seconds"].strip()
+        if not raw.isascii() or not raw.isdigit():
+            raise DurationOutOfRange(duration=repr(raw), source="duration_seconds in the config")
+        value, source = int(raw), "duration_seconds in the config"
+    else:
+        return DEFAULT_DURATION
+    if not MIN_DURATION <= value <= MAX_DURATION:
+        raise DurationOutOfRange(duration=value, source=source)
+    return value
+
+
+def _session(
+    profile: str,
+    key: LongTermKey,
+    region: str,
+    device: MfaDevice,
+    duration: int,
+    aws: AwsApi,
+    codes: CodeSource,
+    memory: DeviceMemory,
+    *,
+    remembered: bool,
+) -> SessionCredentials:
+    """Steps 5 and 6: never retried automatically; on a terminal a rejected code asks again."""
+    label = f"{profile} ({device.serial})"
+    after_rejection = False
+    for _ in range(CODE_TRIES):
+        code = codes.next_code(label, after_rejection=after_rejection)
+        try:
+            return aws.get_session_token(key, region, device, code, duration)
+        except CodeRejected:
+            if not codes.interactive:
+                raise
+            after_rejection = True
+        except DeviceNotAssociated as err:
+            if remembered:
+                memory.forget(profile)
+                raise DeviceNotAssociated(
+                    serial=device.serial,
+                    hint=" (the remembered choice was cleared: run mfa-login again to pick again)",
+                ) from err
+            raise
+    raise TooManyRejectedCodes(tries=CODE_TRIES, serial=device.serial)

@@ -1,0 +1,66 @@
+"""Plain frozen data passed between the parts of a login. Secret fields never show in repr."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+LONG_TERM_PREFIX = "AKIA"
+SESSION_PREFIX = "ASIA"
+
+
+class KeySource(enum.Enum):
+    KEYRING = "keyring"
+    LONG_TERM_SECTION = "long-term section"
+    PROFILE_SECTION = "profile section"
+
+
+@dataclass(frozen=True)
+class LongTermKey:
+    access_key_id: str
+    secret_access_key: str = field(repr=False)
+    source: KeySource
+    section: str
+    """The credentials-file section it was read from (for messages); the profile for keyring."""
+
+
+@dataclass(frozen=True)
+class SessionCredentials:
+    access_key_id: str
+    secret_access_key: str = field(repr=False)
+    session_token: str = field(repr=False)
+    expiration: datetime
+    """Aware, in UTC."""
+
+
+@dataclass(frozen=True)
+class MfaDevice:
+    serial: str
+    """An ARN such as arn:aws:iam::123456789012:mfa/alice."""
+
+    @property
+    def is_security_key(self) -> bool:
+        # FIDO security keys cannot sign API calls; only TOTP devices can.
+        return ":u2f/" in self.serial
+
+    @property
+    def partition(self) -> str:
+        parts = self.serial.split(":")
+        return parts[1] if len(parts) > 2 and parts[0] == "arn" else "aws"
+
+
+class Outcome(enum.Enum):
+    RENEWED = "renewed"
+    STILL_VALID = "still valid"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    profile: str
+    """The section in the credentials file that holds the session."""
+    outcome: Outcome
+    expiration: datetime
+    remaining: timedelta
+    notices: tuple[str, ...] = ()
+    """One-line notes for the person, e.g. that a long-term key was moved."""
