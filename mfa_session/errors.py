@@ -190,3 +190,23 @@ class AnotherLoginWriting(MfaSessionError):
 class UnreadableFile(MfaSessionError):
     fmt = "{path} cannot be read: {reason}"
     exit_code = ExitCode.FILE_UNSAFE
+
+
+class UnkeepableConstruct(MfaSessionError):
+    """A line the editor cannot carry over unchanged; it names the line, never its content."""
+
+    fmt = "{path}, line {line}: {construct}; the file was left as it was"
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class DanglingLink(MfaSessionError):
+    fmt = (
+        "{path} is a symbolic link to {target}, which does not exist: create the file "
+        "there or remove the link; nothing was written"
+    )
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class WriteFailed(MfaSessionError):
+    fmt = "{path} could not be written ({reason}); the file was left as it was"
+    exit_code = ExitCode.FILE_UNSAFE

@@ -1,38 +1,48 @@
 """The credentials file: one locked, verified, atomic edit per login.
 
-Whatever happens, the file holds either its old content or the new one: the new text is
-written to a temp file in the same folder, checked with botocore's own parser, and only
-then renamed over the original.
+Whatever happens, the file holds either its old content or the new one, every other
+profile reads exactly as before, and comments stay. One `write_session`:
+
+1. follows a symlinked file to its target (the link stays; a dangling link is an error);
+2. takes an exclusive lock on `<name>.lock` beside the file, waiting at most
+   `lock_timeout` seconds ("another mfa-login is writing this file"), and reads the file
+   again under it;
+3. refuses constructs configobj cannot carry over (a `;` comment, an indented continuation
+   line, `[ name ]`, an inline `#` after a value, ...), naming the line (store_verify);
+4. edits one section with configobj (store_edit), refusing a section that holds a long-term
+   `AKIA` key or that another tool manages;
+5. keeps one backup, `<name>.mfa-login-backup` (mode 0600), written before the first
+   change of each day: restore it with `cp -p <name>.mfa-login-backup <name>`;
+6. writes a temp file in the same folder with the file's owner and mode (a mode open to
+   group or others is tightened to 0600, with a notice; a new file is 0600 in a 0700
+   folder), fsyncs it, checks it with botocore's own loader, renames it over the file and
+   fsyncs the folder (store_files).
+
+docs/files.md describes the same for users, with what configobj changes in the layout.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import io
 import os
 import stat
-import tempfile
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from configobj import ConfigObj, ConfigObjError
-
-from mfa_session.errors import (
-    AnotherLoginWriting,
-    FileNotSafe,
-    LongTermKeyInTarget,
-    ManagedElsewhere,
-)
+from mfa_session.errors import DanglingLink, UnkeepableConstruct, UnreadableFile, WriteFailed
 from mfa_session.models import SessionCredentials
-from mfa_session.profiles import holds_long_term_key
-from mfa_session.timefmt import format_expiration
+from mfa_session.store_files import (
+    PRIVATE_DIR,
+    PRIVATE_FILE,
+    Ownership,
+    exclusive_lock,
+    keep_daily_backup,
+    remove_stale_temps,
+    write_atomically,
+)
 
-PRIVATE_FILE = 0o600
-PRIVATE_DIR = 0o700
-SESSION_KEYS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "expiration")
+__all__ = ["CredentialsStore", "LongTermCopy", "WriteReport"]
 
 
 @dataclass(frozen=True)
@@ -48,9 +58,16 @@ class WriteReport:
 
 
 class CredentialsStore:
-    def __init__(self, path: Path, *, lock_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        lock_timeout: float = 10.0,
+        today: Callable[[], date] = date.today,
+    ) -> None:
         self.path = path
         self.lock_timeout = lock_timeout
+        self.today = today
 
     def write_session(
         self,
@@ -59,176 +76,95 @@ class CredentialsStore:
         *,
         keep_long_term_in: LongTermCopy | None = None,
     ) -> WriteReport:
+        # configobj and botocore load here, outside the lock and off the still-valid path.
+        from mfa_session import store_edit, store_verify
+
         real = self._real_path()
         notices: list[str] = []
-        real.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
-        with self._locked(real):
-            # Read again under the lock: another process may have written since we looked.
-            original = real.read_bytes() if real.exists() else b""
-            document = _parse(real, original)
-            changed = _apply_session(document, target, session, keep_long_term_in)
-            new_text = _render(document)
-            mode = _target_mode(real, notices)
-            self._replace(real, original, new_text, mode, changed)
+        try:
+            if not real.parent.is_dir():
+                real.parent.mkdir(mode=PRIVATE_DIR, parents=True)
+            with exclusive_lock(real, self.lock_timeout):
+                remove_stale_temps(real)
+                original = _read(real)
+                text = _decode(real, original)
+                layout = store_verify.find_pitfall(real, text)
+                before = _botocore_before(real, original)
+                document = store_edit.parse(real, original)
+                written = store_edit.apply_session(document, target, session, keep_long_term_in)
+                new_bytes = store_edit.render(document)
+                ownership = _ownership(real, notices)
+                keep_daily_backup(real, original, ownership, self.today())
+                expected = store_verify.Expected(written)
+
+                def check(temp: Path) -> None:
+                    store_verify.verify_edit(
+                        real, before, layout, temp, new_bytes.decode("utf-8"), expected
+                    )
+
+                write_atomically(real, new_bytes, ownership, check)
+        except OSError as err:
+            raise WriteFailed(path=real, reason=err.strerror or type(err).__name__) from err
         return WriteReport(tuple(notices))
 
     def _real_path(self) -> Path:
-        if self.path.is_symlink():
-            target = self.path.resolve()
-            if not target.parent.is_dir():
-                raise FileNotSafe(
-                    path=self.path, reason=f"it links to {target}, which cannot exist"
-                )
-            return target
-        return self.path
-
-    @contextlib.contextmanager
-    def _locked(self, real: Path) -> Iterator[None]:
-        # The rename replaces the file's inode, so the lock lives on a file of its own.
-        lock_path = real.with_name(real.name + ".lock")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+        """A symlinked file is edited where it lives, so the link itself stays."""
+        if not self.path.is_symlink():
+            return self.path
         try:
-            deadline = time.monotonic() + self.lock_timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise AnotherLoginWriting(path=real) from None
-                    time.sleep(0.05)
-            yield
-        finally:
-            os.close(fd)
-
-    def _replace(
-        self, real: Path, original: bytes, new_text: bytes, mode: int, changed: set[str]
-    ) -> None:
-        fd, temp_name = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
-        temp = Path(temp_name)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(new_text)
-                handle.flush()
-                os.fchmod(handle.fileno(), mode)
-                os.fsync(handle.fileno())
-            _verify(real, original, temp, changed)
-            os.replace(temp, real)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
-            raise
-        _fsync_dir(real.parent)
+            return self.path.resolve(strict=True)
+        except (FileNotFoundError, RuntimeError, OSError) as err:
+            raise DanglingLink(path=self.path, target=os.readlink(self.path)) from err
 
 
-def _parse(real: Path, original: bytes) -> ConfigObj:
+def _read(real: Path) -> bytes:
     try:
-        return ConfigObj(
-            io.BytesIO(original),
-            list_values=False,
-            interpolation=False,
-            encoding="utf-8",
-            write_empty_values=True,
-        )
-    except ConfigObjError as err:
-        raise FileNotSafe(path=real, reason=f"cannot be edited safely: {err}") from err
-
-
-def _render(document: ConfigObj) -> bytes:
-    document.filename = None
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
-
-
-def _apply_session(
-    document: ConfigObj,
-    target: str,
-    session: SessionCredentials,
-    keep_long_term_in: LongTermCopy | None,
-) -> set[str]:
-    """Put the session into `target`; return the sections this changed."""
-    changed = {target}
-    current: Mapping[str, str] = document.get(target, {})
-    _refuse_foreign(target, current)
-    if holds_long_term_key(current):
-        if keep_long_term_in is None:
-            raise LongTermKeyInTarget(section=target)
-        existing = document.get(keep_long_term_in.section)
-        if existing is not None and holds_long_term_key(existing):
-            raise FileNotSafe(
-                path="the credentials file",
-                reason=f"[{keep_long_term_in.section}] already holds another long-term key",
-            )
-        document[keep_long_term_in.section] = {
-            "aws_access_key_id": current["aws_access_key_id"],
-            "aws_secret_access_key": current.get("aws_secret_access_key", ""),
-        }
-        changed.add(keep_long_term_in.section)
-    if target not in document:
-        document[target] = {}
-    section = document[target]
-    section["aws_access_key_id"] = session.access_key_id
-    section["aws_secret_access_key"] = session.secret_access_key
-    section["aws_session_token"] = session.session_token
-    section["expiration"] = format_expiration(session.expiration)
-    return changed
-
-
-def _refuse_foreign(target: str, values: Mapping[str, str]) -> None:
-    """Sections that another tool fills are not ours to overwrite."""
-    for key in values:
-        if key.startswith("sso_"):
-            raise ManagedElsewhere(section=target, manager="AWS IAM Identity Center", key=key)
-    if "credential_process" in values:
-        raise ManagedElsewhere(
-            section=target, manager="a credential_process", key="credential_process"
-        )
-    manager = values.get("manager", "")
-    if manager and manager != "mfa-session":
-        raise ManagedElsewhere(section=target, manager=manager, key="manager")
-
-
-def _target_mode(real: Path, notices: list[str]) -> int:
-    try:
-        current = stat.S_IMODE(real.stat().st_mode)
+        return real.read_bytes()
     except FileNotFoundError:
-        return PRIVATE_FILE
-    if current & 0o077:
-        notices.append(f"{real} was readable by others (mode {current:o}); it is now 600")
-        return current & 0o700 or PRIVATE_FILE
-    return current
+        return b""
+    except OSError as err:
+        raise UnreadableFile(path=real, reason=err.strerror or type(err).__name__) from err
 
 
-def _verify(real: Path, original: bytes, temp: Path, changed: set[str]) -> None:
-    """Read the new file as every AWS SDK will; anything else that changed aborts."""
-    from botocore.configloader import raw_config_parse  # the login path has botocore loaded
+def _decode(real: Path, original: bytes) -> str:
+    try:
+        return original.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = original[: err.start].count(b"\n") + 1
+        raise UnkeepableConstruct(
+            path=real,
+            line=line,
+            construct="bytes that are not UTF-8, which configobj cannot read: save the file "
+            "as UTF-8",
+        ) from err
+
+
+def _botocore_before(real: Path, original: bytes) -> dict[str, dict[str, str]]:
     from botocore.exceptions import ConfigParseError
 
+    from mfa_session.store_verify import botocore_view, error_line
+
+    if not original:
+        return {}
     try:
-        after = raw_config_parse(str(temp), parse_subsections=False)
+        return botocore_view(real)
     except ConfigParseError as err:
-        raise FileNotSafe(path=real, reason=f"the edited file would not parse: {err}") from err
-    before: dict[str, dict[str, str]] = {}
-    if original:
-        before = raw_config_parse(str(real), parse_subsections=False)
-    for name in sorted(set(before) | set(after)):
-        if name in changed:
-            continue
-        if before.get(name) != after.get(name):
-            raise FileNotSafe(path=real, reason=f"editing it would change section [{name}]")
-    new_lines = {line.strip() for line in temp.read_text(encoding="utf-8").splitlines()}
-    for number, line in enumerate(original.decode("utf-8").splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith(("#", ";")) and stripped not in new_lines:
-            raise FileNotSafe(
-                path=real, reason=f"editing it would lose the comment on line {number}"
-            )
+        raise UnkeepableConstruct(
+            path=real, line=error_line(err), construct="a line AWS tools cannot read"
+        ) from err
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
+def _ownership(real: Path, notices: list[str]) -> Ownership:
+    """The file's own owner and mode; a new file is the user's, 0600."""
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        info = real.stat()
+    except FileNotFoundError:
+        return Ownership(PRIVATE_FILE, os.geteuid(), os.getegid())
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & 0o077:
+        tightened = mode & 0o700 or PRIVATE_FILE
+        notices.append(
+            f"{real} was open to other users (mode {mode:03o}); it is now {tightened:03o}"
+        )
+        mode = tightened
+    return Ownership(mode, info.st_uid, info.st_gid)

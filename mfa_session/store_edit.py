@@ -1,0 +1,128 @@
+"""The edit itself: configobj reads the file, one section gets the session, configobj writes.
+
+configobj keeps comments, blank lines and key order, which configparser would drop. What it
+changes on the way is listed in docs/files.md; what it cannot keep is refused before this
+runs (store_verify).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from configobj import ConfigObj, ConfigObjError
+
+from mfa_session.errors import (
+    FileNotSafe,
+    LongTermKeyInTarget,
+    ManagedElsewhere,
+    UnkeepableConstruct,
+)
+from mfa_session.models import LONG_TERM_PREFIX, SessionCredentials
+from mfa_session.timefmt import format_expiration
+
+if TYPE_CHECKING:
+    from mfa_session.store import LongTermCopy
+
+SESSION_KEYS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "expiration")
+LONG_TERM_KEYS = ("aws_access_key_id", "aws_secret_access_key")
+OUR_MANAGER = "mfa-session"
+
+
+def parse(path: object, original: bytes) -> ConfigObj:
+    try:
+        return ConfigObj(
+            io.BytesIO(original),
+            list_values=False,
+            interpolation=False,
+            encoding="utf-8",
+            write_empty_values=True,
+        )
+    except ConfigObjError as err:
+        line = getattr(err, "line_number", None) or 1
+        raise UnkeepableConstruct(
+            path=path, line=line, construct="a line configobj cannot read"
+        ) from err
+
+
+def render(document: ConfigObj) -> bytes:
+    document.filename = None
+    buffer = io.BytesIO()
+    document.write(buffer)
+    return buffer.getvalue()
+
+
+def view(section: Mapping[str, str]) -> dict[str, str]:
+    """A section as botocore sees it: key names folded to lower case, values stripped."""
+    return {key.lower(): str(value).strip() for key, value in section.items()}
+
+
+def apply_session(
+    document: ConfigObj,
+    target: str,
+    session: SessionCredentials,
+    keep_long_term_in: LongTermCopy | None,
+) -> dict[str, dict[str, str]]:
+    """Put the session into `target`; return, per section, the values this edit set."""
+    current = view(document.get(target, {}))
+    refuse_foreign(target, current)
+    written: dict[str, dict[str, str]] = {}
+    if current.get("aws_access_key_id", "").startswith(LONG_TERM_PREFIX):
+        if keep_long_term_in is None:
+            raise LongTermKeyInTarget(section=target)
+        written[keep_long_term_in.section] = _move_long_term(
+            document, current, keep_long_term_in.section
+        )
+    values = {
+        "aws_access_key_id": session.access_key_id,
+        "aws_secret_access_key": session.secret_access_key,
+        "aws_session_token": session.session_token,
+        "expiration": format_expiration(session.expiration),
+    }
+    _set_values(document, target, values)
+    written[target] = values
+    return written
+
+
+def refuse_foreign(target: str, values: Mapping[str, str]) -> None:
+    """Sections that another tool fills are not ours to overwrite."""
+    for key in sorted(values):
+        if key.startswith("sso_"):
+            raise ManagedElsewhere(section=target, manager="AWS IAM Identity Center", key=key)
+    if "credential_process" in values:
+        raise ManagedElsewhere(
+            section=target, manager="a credential_process", key="credential_process"
+        )
+    manager = values.get("manager", "")
+    if manager and manager != OUR_MANAGER:
+        raise ManagedElsewhere(section=target, manager=manager, key="manager")
+
+
+def _move_long_term(document: ConfigObj, current: Mapping[str, str], name: str) -> dict[str, str]:
+    existing = view(document.get(name, {}))
+    if existing.get("aws_access_key_id", "").startswith(LONG_TERM_PREFIX):
+        raise FileNotSafe(
+            path="the credentials file", reason=f"[{name}] already holds another long-term key"
+        )
+    values = {key: current.get(key, "") for key in LONG_TERM_KEYS}
+    _set_values(document, name, values)
+    return values
+
+
+def _set_values(document: ConfigObj, name: str, values: Mapping[str, str]) -> None:
+    if name not in document:
+        document[name] = {}
+        if len(document.sections) > 1:
+            # A blank line before the new section, as a person would write it.
+            document.comments[name] = [""]
+    section = document[name]
+    for key in list(section.scalars):
+        lowered = key.lower()
+        if lowered in values and key != lowered and lowered not in section:
+            # AWS_Session_Token and aws_session_token are one key to botocore: keep its place.
+            section.rename(key, lowered)
+    for key, value in values.items():
+        section[key] = value
+        # Text after a '#' in the old value was part of it for botocore, not a comment.
+        section.inline_comments[key] = None
