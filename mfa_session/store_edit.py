@@ -30,9 +30,17 @@ LONG_TERM_KEYS = ("aws_access_key_id", "aws_secret_access_key")
 OUR_MANAGER = "mfa-session"
 
 
+class _ConfigObj(ConfigObj):  # type: ignore[misc]  # configobj has no type hints
+    def _handle_comment(self, comment: str | None) -> str:
+        # configobj writes its indentation before an inline comment ("x#y" in an indented
+        # file becomes "x    #y"). botocore reads "#y" as part of the value, so it must stay
+        # glued to it. (A '#' after whitespace is refused before this runs.)
+        return comment or ""
+
+
 def parse(path: object, original: bytes) -> ConfigObj:
     try:
-        return ConfigObj(
+        return _ConfigObj(
             io.BytesIO(original),
             list_values=False,
             interpolation=False,
