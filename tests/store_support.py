@@ -36,7 +36,7 @@ class FakeAws:
         assert key.access_key_id.startswith("AKIA"), key.access_key_id
         assert region
 
-    def list_mfa_devices(self, key: LongTermKey, region: str) -> list[MfaDevice]:
+    def list_mfa_devices(self, key: LongTermKey, region: str) -> list[MfaDevice]:  # noqa: ARG002
         raise AssertionError("the store tests name the device; IAM must not be asked")
 
     def get_session_token(
@@ -96,9 +96,8 @@ def secrets_in(raw: bytes) -> list[str]:
     found = []
     for line in raw.decode("utf-8", errors="replace").replace("\r", "\n").split("\n"):
         key, _, value = line.partition("=")
-        if key.strip().lower() in ("aws_secret_access_key", "aws_session_token"):
-            if value.strip():
-                found.append(value.strip())
+        if key.strip().lower() in ("aws_secret_access_key", "aws_session_token") and value.strip():
+            found.append(value.strip())
     return found
 
 

@@ -9,7 +9,6 @@ with the message in expected.json); more are generated here from a fixed seed.
 from __future__ import annotations
 
 import json
-import os
 import random
 import stat
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from mfa_session.exit_codes import ExitCode
+from tests.conftest import Home
 from tests.store_support import (
     FakeAws,
     assert_only_target_changed,
@@ -89,18 +89,16 @@ def test_corpus_is_large_enough_and_fully_described() -> None:
 
 @pytest.mark.usefixtures("fake_aws")
 @pytest.mark.parametrize("name", HAND_WRITTEN)
-def test_hand_written_file(name: str, home: object, tmp_path: Path) -> None:
-    credentials = Path(os.environ["AWS_SHARED_CREDENTIALS_FILE"])
-    _login_and_judge((CORPUS / name).read_bytes(), credentials, name)
+def test_hand_written_file(name: str, home: Home) -> None:
+    _login_and_judge((CORPUS / name).read_bytes(), home.credentials, name)
 
 
 @pytest.mark.usefixtures("fake_aws")
 @pytest.mark.parametrize("seed", range(GENERATED_COUNT))
-def test_generated_file(seed: int) -> None:
-    credentials = Path(os.environ["AWS_SHARED_CREDENTIALS_FILE"])
+def test_generated_file(seed: int, home: Home) -> None:
     raw = generate(random.Random(seed))  # noqa: S311 - test data, not cryptography
     # Generated files use only constructs configobj keeps, so every one must log in.
-    _login_and_judge(raw, credentials, f"ok_generated_{seed}")
+    _login_and_judge(raw, home.credentials, f"ok_generated_{seed}")
 
 
 def generate(rng: random.Random) -> bytes:
