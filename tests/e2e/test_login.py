@@ -58,9 +58,24 @@ def test_login_with_known_device_is_one_round_trip_and_works_for_aws_tools(
     assert credentials.access_key.startswith("ASIA")
     assert credentials.token == token
     cli = subprocess.run(
-        [sys.executable, "-m", "awscli", "sts", "get-caller-identity", "--profile", "admin",
-         "--region", "us-east-1", "--output", "json"],
-        capture_output=True, text=True, env=command_env(emulator), timeout=60, check=False,
+        [
+            sys.executable,
+            "-m",
+            "awscli",
+            "sts",
+            "get-caller-identity",
+            "--profile",
+            "admin",
+            "--region",
+            "us-east-1",
+            "--output",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env=command_env(emulator),
+        timeout=60,
+        check=False,
     )
     assert cli.returncode == 0, cli.stderr
     assert json.loads(cli.stdout)["Arn"] == aws_user.arn
@@ -83,7 +98,9 @@ def test_first_login_discovers_the_device_then_stays_valid_without_a_call(
     emulator.reset_counts()
     again = mfa_login(emulator, "--profile", "admin")
     assert again.code == 0, again.stderr
-    assert "admin: still valid for 11h59m" in again.stderr or "still valid for 12h00m" in again.stderr
+    assert (
+        "admin: still valid for 11h59m" in again.stderr or "still valid for 12h00m" in again.stderr
+    )
     assert emulator.request_count(aws_user.access_key_id) == 0
 
     forced = mfa_login(emulator, "--profile", "admin", "--force", "--code", aws_user.next_code())
@@ -112,7 +129,9 @@ def test_quiet_prints_nothing_and_debug_prints_no_secret(
 def test_python_dash_m_runs_the_same_command() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "mfa_session", "--version"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0
     assert done.stdout.startswith("mfa-login ")

@@ -43,12 +43,16 @@ def test_malformed_code_never_reaches_aws(
     before = prepared(home, aws_user)
     run = login(emulator, aws_user, "--code", code)
     assert run.code == 2
-    assert single_line(run.stderr) == f"mfa-login: the MFA code must be exactly 6 digits 0-9; {reason}"
+    assert (
+        single_line(run.stderr) == f"mfa-login: the MFA code must be exactly 6 digits 0-9; {reason}"
+    )
     assert emulator.request_count(aws_user.access_key_id) == 0
     assert home.credentials.read_bytes() == before
 
 
-def test_empty_stdin_is_a_usage_error(home: Home, emulator: Emulator, aws_user: EmulatedUser) -> None:
+def test_empty_stdin_is_a_usage_error(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
     before = prepared(home, aws_user)
     run = login(emulator, aws_user, stdin="")
     assert run.code == 2
@@ -178,7 +182,7 @@ def test_duration_out_of_range_exits_2(
     assert home.credentials.read_bytes() == before
 
 
-def test_no_key_exits_3(home: Home, emulator: Emulator, aws_user: EmulatedUser) -> None:
+def test_no_key_exits_3(emulator: Emulator, aws_user: EmulatedUser) -> None:
     run = login(emulator, aws_user, "--code", aws_user.code())
     assert run.code == 3
     assert "profile admin has no long-term key" in single_line(run.stderr)
@@ -205,7 +209,9 @@ def test_session_section_with_a_long_term_key_is_never_overwritten(
 ) -> None:
     before = prepared(home, aws_user, layout="long-term")
     with home.credentials.open("a") as handle:
-        handle.write("[prod]\naws_access_key_id = AKIAPRODPRODPROD0001\naws_secret_access_key = p\n")
+        handle.write(
+            "[prod]\naws_access_key_id = AKIAPRODPRODPROD0001\naws_secret_access_key = p\n"
+        )
     before = home.credentials.read_bytes()
     run = login(emulator, aws_user, "--code", aws_user.code(), "--write-profile", "prod")
     assert run.code == 6

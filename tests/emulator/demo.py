@@ -60,15 +60,20 @@ def main() -> int:
         left = STEP_SECONDS - int(time.time()) % STEP_SECONDS
         print(f"Local AWS emulator at {emulator.url}; files in {home}")
         print(f"IAM user {user.name} with MFA device {user.mfa_serials[0]}")
-        print(f"Your authenticator app shows: {user.code()}  ({left} s left; then {user.next_code()})")
+        print(
+            f"Your authenticator app shows: {user.code()}  ({left} s left; then {user.next_code()})"
+        )
         print(f"\n$ mfa-login --profile {PROFILE}", flush=True)
         if interactive:
             login = subprocess.run([MFA_LOGIN, "--profile", PROFILE], env=env, check=False)
         else:
             # No terminal (a script or CI): the code arrives on stdin, as in a pipeline.
             login = subprocess.run(
-                [MFA_LOGIN, "--profile", PROFILE], env=env, input=user.code() + "\n",
-                text=True, check=False,
+                [MFA_LOGIN, "--profile", PROFILE],
+                env=env,
+                input=user.code() + "\n",
+                text=True,
+                check=False,
             )
         if login.returncode != 0:
             return login.returncode
@@ -77,9 +82,21 @@ def main() -> int:
         print(masked(credentials.read_text()))
         print(f"$ aws sts get-caller-identity --profile {PROFILE}", flush=True)
         identity = subprocess.run(
-            [sys.executable, "-m", "awscli", "sts", "get-caller-identity", "--profile", PROFILE,
-             "--output", "text", "--query", "Arn"],
-            env=env, check=False,
+            [
+                sys.executable,
+                "-m",
+                "awscli",
+                "sts",
+                "get-caller-identity",
+                "--profile",
+                PROFILE,
+                "--output",
+                "text",
+                "--query",
+                "Arn",
+            ],
+            env=env,
+            check=False,
         )
         print(f"\n$ mfa-login --profile {PROFILE}     # again: nothing to do", flush=True)
         again = subprocess.run([MFA_LOGIN, "--profile", PROFILE], env=env, check=False)
