@@ -16,7 +16,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TextIO
+from typing import IO, Any
 
 from tests.emulator.totp import STEP_SECONDS, totp
 
@@ -65,7 +65,7 @@ class Emulator:
     def __init__(self, port: int = 0) -> None:
         self._port = port
         self._process: subprocess.Popen[str] | None = None
-        self._log: TextIO | None = None
+        self._log: IO[str] | None = None
         self.url = ""
 
     # -- lifecycle --------------------------------------------------------------------------
