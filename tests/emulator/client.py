@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import sys
 import tempfile
@@ -88,7 +89,9 @@ class Emulator:
             text=True,
         )
         assert self._process.stdout is not None
-        line = self._process.stdout.readline()  # written once the port is bound
+        # The ready line is written once the port is bound; a hung child must not hang the tests.
+        readable, _, _ = select.select([self._process.stdout], [], [], START_TIMEOUT_SECONDS)
+        line = self._process.stdout.readline() if readable else ""
         if not line:
             self.stop()
             raise EmulatorError(f"emulator did not start; see {self.log_path}")
