@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.emulator.fixtures"]
+
 # Variables that would let a test reach real credentials, a real profile or a real endpoint.
 _LEAKY = (
     "AWS_PROFILE",

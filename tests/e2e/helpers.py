@@ -67,6 +67,7 @@ def write_long_term(home: Home, profile: str, user: EmulatedUser, *, layout: str
             f"[{section}]\naws_access_key_id = {user.access_key_id}\n"
             f"aws_secret_access_key = {user.secret_access_key}\n\n"
         )
+    home.credentials.chmod(0o600)  # as `aws configure` leaves it
 
 
 def write_config(home: Home, text: str) -> None:

@@ -217,3 +217,21 @@ def test_session_section_with_a_long_term_key_is_never_overwritten(
     assert run.code == 6
     assert "[prod] holds a long-term key (AKIA...); a session never overwrites it" in run.stderr
     assert home.credentials.read_bytes() == before
+
+
+@pytest.mark.parametrize(("offset", "direction"), [(1800, "behind"), (-1800, "ahead of")])
+def test_clock_skew_says_how_far_off_this_clock_is(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, offset: int, direction: str
+) -> None:
+    before = prepared(home, aws_user)
+    emulator.set_aws_clock_offset(offset)
+    try:
+        run = login(emulator, aws_user, "--code", aws_user.code())
+    finally:
+        emulator.set_aws_clock_offset(0)
+    assert run.code == 5
+    assert single_line(run.stderr) == (
+        f"mfa-login: this machine's clock is 30 min {direction} AWS's: "
+        "set the right time (NTP) and retry"
+    )
+    assert home.credentials.read_bytes() == before

@@ -67,8 +67,9 @@ def test_expiration_round_trip_and_garbage() -> None:
     ("span", "text"),
     [
         (timedelta(hours=12), "12h00m"),
-        (timedelta(hours=7, minutes=12, seconds=59), "7h12m"),
+        (timedelta(hours=7, minutes=12, seconds=29), "7h12m"),
         (timedelta(minutes=45), "45m"),
+        (timedelta(hours=11, minutes=59, seconds=59), "12h00m"),
         (timedelta(hours=36), "1d12h"),
         (timedelta(-1), "0m"),
     ],
