@@ -53,8 +53,10 @@ def check() -> int:
         ("ruff format", [str(BIN / "ruff"), "format", "--check", "."]),
         ("mypy --strict", [str(BIN / "mypy")]),
         ("pytest", pytest),
-        ("mkdocs build --strict", [str(BIN / "mkdocs"), "build", "--strict", "--site-dir",
-                                   str(ROOT / "site")]),
+        (
+            "mkdocs build --strict",
+            [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(ROOT / "site")],
+        ),
     ]
     for name, command in steps:
         if name.startswith("mkdocs") and not (ROOT / "mkdocs.yml").exists():
