@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from mfa_session.errors import UnreadableFile
+from mfa_session.errors import DanglingLink, UnreadableFile
 from mfa_session.models import LONG_TERM_PREFIX
 
 Sections = dict[str, dict[str, str]]
@@ -68,7 +68,11 @@ def read_ini(path: Path) -> Sections:
 
 
 def read_credentials(files: AwsFiles) -> Sections:
-    return read_ini(files.credentials)
+    path = files.credentials
+    if path.is_symlink() and not path.exists():
+        # Not "no such file": the login would write nowhere, so say what is wrong.
+        raise DanglingLink(path=path, target=os.readlink(path))
+    return read_ini(path)
 
 
 def read_config_profiles(files: AwsFiles) -> Sections:

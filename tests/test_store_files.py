@@ -1,0 +1,300 @@
+"""What a person notices about the credentials file itself: its mode and owner, a symlink,
+the lock, the daily backup, and exactly what configobj changes in the layout."""
+
+from __future__ import annotations
+
+import fcntl
+import functools
+import os
+import stat
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from mfa_session.errors import DanglingLink, UnkeepableConstruct
+from mfa_session.exit_codes import ExitCode
+from mfa_session.models import SessionCredentials
+from mfa_session.store import CredentialsStore
+from mfa_session.store_verify import Expected, botocore_view, find_pitfall, verify_edit
+from tests.conftest import Home
+from tests.store_support import FakeAws, login_args, run_command, temp_files
+
+LONG_TERM = (
+    "[work-long-term]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+    "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
+)
+SESSION = SessionCredentials(
+    "ASIASESSIONEXAMPLE",
+    "session-secret",
+    "session-token",
+    datetime(2030, 1, 1, tzinfo=timezone.utc),
+)
+NOBODY = 65534
+
+
+@pytest.fixture(autouse=True)
+def fake_aws(monkeypatch: pytest.MonkeyPatch) -> FakeAws:
+    fake = FakeAws()
+    monkeypatch.setattr("mfa_session.commands.login.Boto3Aws", lambda: fake)
+    return fake
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+# --- permissions and owner ---------------------------------------------------------------
+
+
+def test_new_file_is_0600_in_a_new_0700_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    credentials = tmp_path / "fresh" / "aws" / "credentials"
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    CredentialsStore(credentials).write_session("work", SESSION)
+
+    assert _mode(credentials) == 0o600
+    assert _mode(credentials.parent) == 0o700
+    assert botocore_view(credentials)["work"]["aws_session_token"] == "session-token"
+
+
+def test_a_mode_open_to_others_is_tightened_with_a_notice(home: Home) -> None:
+    home.credentials.write_text(LONG_TERM)
+    home.credentials.chmod(0o644)
+
+    code, stderr = run_command(login_args("work"))
+
+    assert code == ExitCode.OK, stderr
+    assert _mode(home.credentials) == 0o600
+    assert f"mfa-login: {home.credentials} was open to other users (mode 644); it is now 600\n" in (
+        stderr
+    )
+
+
+def test_a_private_mode_is_kept_without_a_notice(home: Home) -> None:
+    home.credentials.write_text(LONG_TERM)
+    home.credentials.chmod(0o400)
+
+    code, stderr = run_command(login_args("work"))
+
+    assert code == ExitCode.OK, stderr
+    assert _mode(home.credentials) == 0o400
+    assert "open to other users" not in stderr
+
+
+def test_the_owner_is_kept(home: Home) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("only root can hand a file to another user")
+    home.credentials.write_text(LONG_TERM)
+    home.credentials.chmod(0o600)
+    os.chown(home.credentials, NOBODY, NOBODY)
+
+    code, stderr = run_command(login_args("work"))
+
+    assert code == ExitCode.OK, stderr
+    owner = home.credentials.stat()
+    assert (owner.st_uid, owner.st_gid) == (NOBODY, NOBODY)
+    backup = home.credentials.with_name("credentials.mfa-login-backup").stat()
+    assert (backup.st_uid, backup.st_gid) == (NOBODY, NOBODY)
+
+
+# --- symlinks ----------------------------------------------------------------------------
+
+
+def test_a_symlinked_file_is_updated_where_it_lives_and_the_link_stays(home: Home) -> None:
+    dotfiles = home.root / "dotfiles"
+    dotfiles.mkdir()
+    real = dotfiles / "aws-credentials"
+    real.write_text(LONG_TERM)
+    real.chmod(0o600)
+    home.credentials.symlink_to("../dotfiles/aws-credentials")
+
+    code, stderr = run_command(login_args("work"))
+
+    assert code == ExitCode.OK, stderr
+    assert home.credentials.is_symlink()
+    assert os.readlink(home.credentials) == "../dotfiles/aws-credentials"
+    assert botocore_view(real)["work"]["aws_access_key_id"].startswith("ASIA")
+    assert temp_files(dotfiles) == []
+    assert (dotfiles / "aws-credentials.lock").exists()
+
+
+def test_a_dangling_symlink_is_a_clear_error(home: Home) -> None:
+    home.credentials.symlink_to(home.root / "gone" / "credentials")
+
+    code, stderr = run_command(login_args("work"))
+
+    assert code == ExitCode.FILE_UNSAFE
+    assert stderr == (
+        f"mfa-login: {home.credentials} is a symbolic link to {home.root}/gone/credentials, "
+        "which does not exist: create the file there or remove the link; nothing was written\n"
+    )
+    assert home.credentials.is_symlink()
+    assert not (home.root / "gone").exists()
+
+
+def test_the_store_itself_refuses_a_dangling_symlink(home: Home) -> None:
+    # The keyring path reaches the store without reading the file first.
+    home.credentials.symlink_to("missing-target")
+
+    with pytest.raises(DanglingLink):
+        CredentialsStore(home.credentials).write_session("work", SESSION)
+    assert not (home.credentials.parent / "missing-target").exists()
+
+
+# --- the lock ----------------------------------------------------------------------------
+
+
+def test_a_held_lock_means_nothing_is_written(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    home.credentials.write_text(LONG_TERM)
+    home.credentials.chmod(0o600)
+    monkeypatch.setattr(
+        "mfa_session.commands.login.CredentialsStore",
+        functools.partial(CredentialsStore, lock_timeout=0.2),
+    )
+    with (home.credentials.parent / "credentials.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        code, stderr = run_command(login_args("work"))
+
+    assert code == ExitCode.FILE_UNSAFE
+    assert stderr == (
+        f"mfa-login: another mfa-login is writing {home.credentials}; nothing was written, "
+        "try again\n"
+    )
+    assert home.credentials.read_text() == LONG_TERM
+
+
+def test_the_file_is_read_again_under_the_lock(home: Home, fake_aws: FakeAws) -> None:
+    home.credentials.write_text(LONG_TERM)
+    home.credentials.chmod(0o600)
+    original = fake_aws.get_session_token
+
+    def another_tool_writes_meanwhile(*args: object) -> SessionCredentials:
+        with home.credentials.open("a") as handle:
+            handle.write("[added-meanwhile]\nregion = eu-west-1\n")
+        return original(*args)  # type: ignore[arg-type]
+
+    fake_aws.get_session_token = another_tool_writes_meanwhile  # type: ignore[method-assign]
+
+    code, stderr = run_command(login_args("work"))
+
+    assert code == ExitCode.OK, stderr
+    assert botocore_view(home.credentials)["added-meanwhile"] == {"region": "eu-west-1"}
+
+
+def test_a_temp_file_left_by_a_killed_login_is_removed(home: Home) -> None:
+    home.credentials.write_text(LONG_TERM)
+    leftover = home.credentials.parent / ".credentials.k1ll3d.mfa-login.tmp"
+    leftover.write_text("half a file")
+
+    CredentialsStore(home.credentials).write_session("work", SESSION)
+
+    assert temp_files(home.credentials.parent) == []
+
+
+# --- the backup --------------------------------------------------------------------------
+
+
+def test_one_backup_before_the_first_change_of_each_day(home: Home) -> None:
+    home.credentials.write_text(LONG_TERM)
+    home.credentials.chmod(0o644)
+    backup = home.credentials.with_name("credentials.mfa-login-backup")
+
+    CredentialsStore(home.credentials).write_session("work", SESSION)
+    assert backup.read_text() == LONG_TERM
+    assert _mode(backup) == 0o600
+
+    second = home.credentials.read_bytes()
+    CredentialsStore(home.credentials).write_session("other", SESSION)
+    assert backup.read_text() == LONG_TERM, "later changes the same day keep the morning copy"
+
+    tomorrow = date.fromordinal(date.today().toordinal() + 1)
+    CredentialsStore(home.credentials, today=lambda: tomorrow).write_session("work", SESSION)
+    assert backup.read_bytes() != second
+    assert "[other]" in backup.read_text()
+    assert [p.name for p in home.credentials.parent.iterdir() if "backup" in p.name] == [
+        backup.name
+    ]
+
+
+def test_no_backup_of_a_file_that_did_not_exist(home: Home) -> None:
+    CredentialsStore(home.credentials).write_session("work", SESSION)
+    assert not home.credentials.with_name("credentials.mfa-login-backup").exists()
+
+
+# --- verification backstop ---------------------------------------------------------------
+
+
+def test_verification_names_a_changed_value_and_its_line(tmp_path: Path) -> None:
+    real = tmp_path / "credentials"
+    real.write_text("[a]\nregion = eu-west-1\n# note\n")
+    layout = find_pitfall(real, real.read_text())
+    edited = tmp_path / "edited"
+    edited.write_text("[a]\nregion = us-east-1\n# note\n")
+
+    with pytest.raises(UnkeepableConstruct) as caught:
+        verify_edit(real, botocore_view(real), layout, edited, edited.read_text(), Expected({}))
+    assert str(caught.value) == (
+        f"{real}, line 2: region in [a] would read differently after the edit; "
+        "the file was left as it was"
+    )
+
+
+def test_verification_names_a_lost_comment_and_its_line(tmp_path: Path) -> None:
+    real = tmp_path / "credentials"
+    real.write_text("[a]\nregion = eu-west-1\n# note\n")
+    layout = find_pitfall(real, real.read_text())
+    edited = tmp_path / "edited"
+    edited.write_text("[a]\nregion = eu-west-1\n")
+
+    with pytest.raises(UnkeepableConstruct, match="line 3: this comment would be lost"):
+        verify_edit(real, botocore_view(real), layout, edited, edited.read_text(), Expected({}))
+
+
+# --- what configobj changes in the layout (docs/files.md lists the same) -----------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            b"[a]\r\nx = 1\r\n",
+            b"[a]\r\nx = 1\r\n\r\n[work]\r\n",
+            id="CRLF kept on every line",
+        ),
+        pytest.param(
+            b"[a]\r\nx = 1\ny = 2\n",
+            b"[a]\r\nx = 1\r\ny = 2\r\n\r\n[work]\r\n",
+            id="mixed endings take the first line's",
+        ),
+        pytest.param(b"[a]\nx = 1", b"[a]\nx = 1\n\n[work]\n", id="a final newline is added"),
+        pytest.param(
+            b"[a]\n\tx\t=\t1\n", b"[a]\n\tx = 1\n\n[work]\n\t", id="tabs around = become spaces"
+        ),
+        pytest.param(
+            b"[a]\nx = 1\n[b]\n  y = 2\n",
+            b"[a]\n  x = 1\n[b]\n  y = 2\n\n[work]\n  ",
+            id="the first indentation found is used for every key",
+        ),
+        pytest.param(b"[a]\nx=1\n", b"[a]\nx = 1\n\n[work]\n", id="spaces around ="),
+        pytest.param(b"[a]\nx = 1   \n", b"[a]\nx = 1\n\n[work]\n", id="trailing spaces go"),
+        pytest.param(b"[a]\nx =\n", b"[a]\nx = \n\n[work]\n", id="an empty value stays empty"),
+        pytest.param(
+            b"[a]\n  # c\nx = 1\n", b"[a]\n# c\nx = 1\n\n[work]\n", id="comment indentation"
+        ),
+        pytest.param(
+            b"[a]\nx = 1\n\n\n", b"[a]\nx = 1\n\n[work]\n", id="blank lines at the end go"
+        ),
+        pytest.param(
+            b"[a]\nx = 1\n# end\n", b"[a]\nx = 1\n\n[work]\n", id="a final comment stays last"
+        ),
+    ],
+)
+def test_layout_changes_are_exactly_these(home: Home, before: bytes, after: bytes) -> None:
+    home.credentials.write_bytes(before)
+    CredentialsStore(home.credentials).write_session("work", SESSION)
+    written = home.credentials.read_bytes()
+    assert written.startswith(after), written
+    if before.endswith(b"# end\n"):
+        assert written.endswith(b"\n# end\n")
