@@ -142,7 +142,7 @@ def _decode(real: Path, original: bytes) -> str:
 def _botocore_before(real: Path, original: bytes) -> dict[str, dict[str, str]]:
     from botocore.exceptions import ConfigParseError
 
-    from mfa_session.store_verify import botocore_view, error_line
+    from mfa_session.store_verify import botocore_view, error_line  # loaded before the lock
 
     if not original:
         return {}

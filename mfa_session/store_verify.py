@@ -8,6 +8,7 @@ parses the new text with botocore's own loader and refuses any difference outsid
 section being written, and any comment line that went missing.
 
 Messages name a line and a construct, never a line's content: it may hold a secret.
+Imported only when a login writes (it loads botocore), never on the still-valid path.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from botocore.configloader import raw_config_parse
+from botocore.exceptions import ConfigParseError
 
 from mfa_session.errors import UnkeepableConstruct
 
@@ -184,8 +188,6 @@ def find_pitfall(path: Path, text: str) -> Layout:
 
 def botocore_view(path: Path) -> Sections:
     """The file exactly as every AWS SDK reads it (botocore's loader, no sub-sections)."""
-    from botocore.configloader import raw_config_parse
-
     return raw_config_parse(str(path), parse_subsections=False)
 
 
@@ -206,8 +208,6 @@ def verify_edit(
     expected: Expected,
 ) -> None:
     """Refuse unless botocore reads the new file as the old one plus exactly our keys."""
-    from botocore.exceptions import ConfigParseError
-
     try:
         after = botocore_view(new_file)
     except ConfigParseError as err:
