@@ -55,3 +55,14 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Home]:
     # The metadata service is never asked, and no ~/.aws outside tmp_path is ever read.
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     yield Home(root, aws / "credentials", aws / "config", root / ".local" / "state")
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[tuple[str, str], str]]:
+    """An empty in-memory keyring, chosen as a person would: with PYTHON_KEYRING_BACKEND."""
+    from tests.keyring_backends import MEMORY, MemoryKeyring
+
+    MemoryKeyring.items.clear()
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", MEMORY)
+    yield MemoryKeyring.items
+    MemoryKeyring.items.clear()
