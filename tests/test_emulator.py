@@ -29,8 +29,6 @@ from tests.emulator import (
 from tests.emulator.client import REPO_ROOT
 from tests.emulator.totp import time_step
 
-pytest_plugins = ["tests.emulator.fixtures"]
-
 INVALID_CODE = "MultiFactorAuthentication failed with invalid MFA one time pass code. "
 UNKNOWN_SERIAL = (
     "MultiFactorAuthentication failed, unable to validate MFA code.  "

@@ -79,6 +79,11 @@ class Emulator:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
         for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "MOTO_ACCOUNT_ID"):
             env.pop(name, None)  # the server must not pick up the test's settings
+        # Nor any real home: the server gets an empty one that lives as long as it does.
+        self._home = tempfile.TemporaryDirectory(prefix="aws-emulator-home-")
+        env["HOME"] = self._home.name
+        env["AWS_SHARED_CREDENTIALS_FILE"] = os.path.join(self._home.name, "credentials")
+        env["AWS_CONFIG_FILE"] = os.path.join(self._home.name, "config")
         self._process = subprocess.Popen(
             [sys.executable, "-m", "tests.emulator", "--port", str(self._port)],
             cwd=REPO_ROOT,
@@ -123,6 +128,8 @@ class Emulator:
             self._process.stdout.close()
         if self._log is not None:
             self._log.close()
+        if self._home is not None:
+            self._home.cleanup()
 
     @property
     def log_path(self) -> str:
@@ -207,6 +214,10 @@ class Emulator:
 
     def reset_faults(self) -> None:
         self._control("POST", "faults/reset", {})
+
+    def set_aws_clock_offset(self, seconds: float) -> None:
+        """Make AWS's clock run `seconds` ahead of ours when it checks a signature's date."""
+        self._control("POST", "clock", {"offset_seconds": seconds})
 
     def deactivate_key(self, user: EmulatedUser) -> None:
         """IAM UpdateAccessKey Status=Inactive for the user's long-term key."""

@@ -206,6 +206,8 @@ class EmulatorLayer:
         self._clock = clock
         self._lock = threading.Lock()
         self._state = _State()
+        # AWS's clock as the signature check sees it, minus ours: a skewed client, simulated.
+        self._signature_clock_offset = 0.0
 
     # -- WSGI entry -------------------------------------------------------------------------
 
@@ -303,7 +305,8 @@ class EmulatorLayer:
             headers["content-type"] = environ["CONTENT_TYPE"]
         if "CONTENT_LENGTH" in environ:
             headers["content-length"] = environ["CONTENT_LENGTH"]
-        skew = sigv4.skew_message(headers.get("x-amz-date", ""), self._now())
+        aws_now = self._now() + timedelta(seconds=self._signature_clock_offset)
+        skew = sigv4.skew_message(headers.get("x-amz-date", ""), aws_now)
         if skew is not None:
             raise ApiError("SignatureDoesNotMatch", skew, 403)
         if not sigv4.signature_matches(
@@ -419,6 +422,7 @@ class EmulatorLayer:
             ("POST", "faults"): self.add_fault,
             ("POST", "faults/reset"): self.reset_faults,
             ("POST", "keys/deactivate"): self.deactivate_key,
+            ("POST", "clock"): self.set_signature_clock,
         }
 
     def create_user(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -494,6 +498,11 @@ class EmulatorLayer:
     def reset_faults(self, _payload: dict[str, Any]) -> dict[str, bool]:
         with self._lock:
             self._state.faults.clear()
+        return {"ok": True}
+
+    def set_signature_clock(self, payload: dict[str, Any]) -> dict[str, bool]:
+        with self._lock:
+            self._signature_clock_offset = float(payload["offset_seconds"])
         return {"ok": True}
 
     def deactivate_key(self, payload: dict[str, Any]) -> dict[str, bool]:
