@@ -107,7 +107,8 @@ class KeyringFirst:
     """The login's vault: the keyring, or the file layout when the keyring cannot be used.
 
     A keyring failure stops the login only when the file has no key to go on with; otherwise
-    `warn` is told, and the login reads the credentials file as before.
+    `warn` is told, and the login reads the credentials file as before. No keyring at all
+    is not a failure: the flow then says that the profile has no long-term key.
     """
 
     def __init__(
@@ -125,6 +126,13 @@ class KeyringFirst:
     def load(self, profile: str) -> LongTermKey | None:
         try:
             key = self.keyring.load(profile)
+        except NoKeyring as problem:
+            # No backend at all: this machine never had a keyring, so "no long-term key"
+            # (from the flow) is the useful answer when the file has none either.
+            self.problem = problem
+            if self._file_has_key(profile):
+                self._warn(problem)
+            return None
         except KeyringUnusable as problem:
             if not self._file_has_key(profile):
                 raise

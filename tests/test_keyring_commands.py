@@ -296,7 +296,7 @@ def test_login_goes_on_from_the_file_when_the_keyring_is_unusable(
     [
         p
         for p in BROKEN_KEYRINGS
-        if p.id not in {"null-backend", "write-lands-nowhere", "plaintext"}
+        if p.id not in {"no-backend", "null-backend", "write-lands-nowhere", "plaintext"}
     ],
 )
 def test_login_without_a_file_key_stops_on_an_unusable_keyring(
@@ -311,6 +311,16 @@ def test_login_without_a_file_key_stops_on_an_unusable_keyring(
 
     assert code == 8, err
     assert message in err
+
+
+def test_without_any_keyring_backend_a_missing_key_is_said_as_such(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # conftest's default is keyring's fail backend: a machine with no keyring at all.
+    code, err = run(["--profile", "alice", "--code", "123456"], capsys, monkeypatch)
+
+    assert code == 3
+    assert "profile alice has no long-term key" in err
 
 
 def test_no_keyring_is_remembered_and_the_keyring_is_then_never_read(
