@@ -6,8 +6,10 @@ it, and `warm_up` lets the import and client set-up run while the person types t
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Protocol
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 15
+log = logging.getLogger(__name__)
 PARTITION_REGIONS = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 
 
@@ -74,10 +77,12 @@ class Boto3Aws:
         self, key: LongTermKey, region: str, device: MfaDevice, code: str, duration: int
     ) -> SessionCredentials:
         client = self._slot("sts", key, region).get()
+        started = time.perf_counter()
         with _translated("GetSessionToken", key, device):
             answer = client.get_session_token(
                 DurationSeconds=duration, SerialNumber=device.serial, TokenCode=code
             )
+        log.debug("GetSessionToken answered in %.0f ms", (time.perf_counter() - started) * 1000)
         creds = answer["Credentials"]
         expiration: datetime = creds["Expiration"]
         return SessionCredentials(

@@ -6,6 +6,7 @@ See docs/how-it-works.md for the steps; the numbers in the comments follow desig
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -44,6 +45,8 @@ from mfa_session.profiles import (
 )
 from mfa_session.store import LongTermCopy, WriteReport
 from mfa_session.timefmt import parse_expiration
+
+log = logging.getLogger(__name__)
 
 DEFAULT_DURATION = 43200
 MIN_DURATION = 900
@@ -162,6 +165,7 @@ def login(
     notices: list[str] = []
 
     key = _long_term_key(request.profile, credentials, vault, files)
+    log.debug("long-term key %s from the %s [%s]", key.access_key_id, key.source.value, key.section)
     # First run with the key in [NAME] itself: the same atomic write that puts the session
     # into [NAME] moves the key to [NAME-long-term], so it is never lost.
     move_key = (
@@ -175,6 +179,7 @@ def login(
     )
     region = region_for(config.get("region"), device)
     duration = _duration(request.duration, config)
+    log.debug("device %s (from %s), region %s, %d s", device.serial, origin.value, region, duration)
 
     session = _session(
         request.profile,

@@ -29,8 +29,8 @@ def parse_expiration(text: str) -> datetime | None:
 
 
 def format_remaining(span: timedelta) -> str:
-    """12h00m, 7h12m, 45m: a person reads hours and minutes, never seconds above a minute."""
-    minutes = max(0, int(span.total_seconds()) // 60)
+    """12h00m, 7h12m, 45m: a person reads hours and minutes, rounded to the nearest minute."""
+    minutes = max(0, round(span.total_seconds() / 60))
     hours, minutes = divmod(minutes, 60)
     if hours >= 24:
         days, hours = divmod(hours, 24)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+pytest_plugins = ["tests.emulator.fixtures"]
 
 # Variables that would let a test reach real credentials, a real profile or a real endpoint.
 _LEAKY = (
@@ -37,7 +38,7 @@ class Home:
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Home]:
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
     root = tmp_path / "home"
     aws = root / ".aws"
     aws.mkdir(parents=True)
@@ -54,4 +55,4 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Home]:
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     # The metadata service is never asked, and no ~/.aws outside tmp_path is ever read.
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    yield Home(root, aws / "credentials", aws / "config", root / ".local" / "state")
+    return Home(root, aws / "credentials", aws / "config", root / ".local" / "state")

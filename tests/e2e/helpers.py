@@ -1,0 +1,79 @@
+"""Running the installed `mfa-login` as a person would: a subprocess or a pseudo-terminal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pexpect
+
+from tests.conftest import Home
+from tests.emulator import EmulatedUser, Emulator
+
+MFA_LOGIN = str(Path(sys.executable).with_name("mfa-login"))
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def command_env(emulator: Emulator, **extra: str) -> dict[str, str]:
+    """The test's isolated environment (see conftest), pointed at the emulator."""
+    env = dict(os.environ)
+    env["AWS_ENDPOINT_URL"] = emulator.url
+    env["PROMPT_TOOLKIT_NO_CPR"] = "1"
+    env.update(extra)
+    return env
+
+
+def mfa_login(
+    emulator: Emulator, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> Run:
+    done = subprocess.run(
+        [MFA_LOGIN, *args],
+        input=stdin if stdin is not None else "",
+        capture_output=True,
+        text=True,
+        env=env or command_env(emulator),
+        timeout=60,
+        check=False,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def spawn(emulator: Emulator, *args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
+    """`mfa-login` in a real pseudo-terminal, 100x30, as a person's shell runs it."""
+    return pexpect.spawn(
+        MFA_LOGIN,
+        list(args),
+        env=env or command_env(emulator),
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(30, 100),
+    )
+
+
+def write_long_term(home: Home, profile: str, user: EmulatedUser, *, layout: str) -> None:
+    """The key where a person keeps it: aws-mfa's [NAME-long-term], or [NAME] itself."""
+    section = f"{profile}-long-term" if layout == "long-term" else profile
+    with home.credentials.open("a", encoding="utf-8") as handle:
+        handle.write(
+            f"[{section}]\naws_access_key_id = {user.access_key_id}\n"
+            f"aws_secret_access_key = {user.secret_access_key}\n\n"
+        )
+    home.credentials.chmod(0o600)  # as `aws configure` leaves it
+
+
+def write_config(home: Home, text: str) -> None:
+    home.config.write_text(text, encoding="utf-8")
+
+
+def assert_no_secret(run_output: str, *secrets: str) -> None:
+    for secret in secrets:
+        assert secret not in run_output, "a secret reached the output"
