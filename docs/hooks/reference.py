@@ -20,6 +20,7 @@ import ast
 import functools
 import importlib
 import inspect
+import itertools
 import pkgutil
 import re
 import string
@@ -119,7 +120,7 @@ def exit_code_docs() -> dict[str, str]:
     found: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and node.name == "ExitCode":
-            for current, following in zip(node.body, node.body[1:]):
+            for current, following in itertools.pairwise(node.body):
                 if (
                     isinstance(current, ast.Assign)
                     and isinstance(current.targets[0], ast.Name)
