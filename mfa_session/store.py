@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mfa_session.errors import DanglingLink, UnkeepableConstruct, UnreadableFile, WriteFailed
 from mfa_session.models import SessionCredentials
@@ -41,6 +42,11 @@ from mfa_session.store_files import (
     remove_stale_temps,
     write_atomically,
 )
+
+if TYPE_CHECKING:
+    from configobj import ConfigObj
+
+    from mfa_session import store_verify
 
 __all__ = ["CredentialsStore", "LongTermCopy", "WriteReport"]
 
@@ -76,7 +82,34 @@ class CredentialsStore:
         *,
         keep_long_term_in: LongTermCopy | None = None,
     ) -> WriteReport:
-        # configobj and botocore load here, outside the lock and off the still-valid path.
+        """Put the session into `target` (moving a long-term key found there first)."""
+
+        def change(document: ConfigObj) -> store_verify.Expected:
+            from mfa_session.store_edit import apply_session
+            from mfa_session.store_verify import Expected
+
+            return Expected(written=apply_session(document, target, session, keep_long_term_in))
+
+        return self._edit(change)
+
+    def remove_long_term(self, section: str, access_key_id: str) -> WriteReport:
+        """Delete the key `access_key_id` from `section` once it is kept elsewhere (the keyring).
+
+        Only the two key lines go; other values (aws_mfa_device), comments and a commented
+        header stay.
+        """
+
+        def change(document: ConfigObj) -> store_verify.Expected:
+            from mfa_session.store_edit import remove_long_term
+            from mfa_session.store_verify import Expected
+
+            return Expected(removed=remove_long_term(document, section, access_key_id))
+
+        return self._edit(change)
+
+    def _edit(self, change: Callable[[ConfigObj], store_verify.Expected]) -> WriteReport:
+        """One locked, checked, atomic read-modify-write of the file."""
+        # configobj and botocore load here, before the lock and off the still-valid path.
         from mfa_session import store_edit, store_verify
 
         real = self._real_path()
@@ -91,11 +124,10 @@ class CredentialsStore:
                 layout = store_verify.find_pitfall(real, text)
                 before = _botocore_before(real, original)
                 document = store_edit.parse(real, original)
-                written = store_edit.apply_session(document, target, session, keep_long_term_in)
+                expected = change(document)
                 new_bytes = store_edit.render(document)
                 ownership = _ownership(real, notices)
                 keep_daily_backup(real, original, ownership, self.today())
-                expected = store_verify.Expected(written)
 
                 def check(temp: Path) -> None:
                     store_verify.verify_edit(

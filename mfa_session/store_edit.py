@@ -134,3 +134,42 @@ def _set_values(document: ConfigObj, name: str, values: Mapping[str, str]) -> No
         section[key] = value
         # Text after a '#' in the old value was part of it for botocore, not a comment.
         section.inline_comments[key] = None
+
+
+def remove_long_term(
+    document: ConfigObj, name: str, access_key_id: str
+) -> dict[str, tuple[str, ...]]:
+    """Drop the long-term key lines from `name`; return, per section, the keys removed.
+
+    Comments above a removed line move to what follows it, so they stay where they were in
+    the text. The section goes when nothing is left in it and no comment sits above it.
+    """
+    section = document.get(name)
+    if section is None or view(section).get("aws_access_key_id") != access_key_id:
+        raise FileNotSafe(
+            path="the credentials file", reason=f"[{name}] no longer holds {access_key_id}"
+        )
+    orphans: list[str] = []
+    for key in list(section.scalars):
+        if key.lower() in LONG_TERM_KEYS:
+            orphans.extend(section.comments.get(key, []))
+            del section[key]
+        elif orphans:
+            section.comments[key] = [*orphans, *section.comments.get(key, [])]
+            orphans = []
+    if not section.scalars and not section.sections and not any(document.comments.get(name, [])):
+        orphans = [*document.comments.get(name, []), *orphans]
+        _hand_on_comments(document, name, orphans)
+        del document[name]
+    elif orphans:
+        _hand_on_comments(document, name, orphans)
+    return {name: LONG_TERM_KEYS}
+
+
+def _hand_on_comments(document: ConfigObj, name: str, comments: list[str]) -> None:
+    """Attach comments to whatever comes after section `name` in the text."""
+    following = document.sections[document.sections.index(name) + 1 :]
+    if following:
+        document.comments[following[0]] = [*comments, *document.comments.get(following[0], [])]
+    else:
+        document.final_comment = [*comments, *document.final_comment]

@@ -193,10 +193,12 @@ def botocore_view(path: Path) -> Sections:
 
 @dataclass(frozen=True)
 class Expected:
-    """What the target sections must read after the edit."""
+    """What the edited sections must read after the edit; everything else reads as before."""
 
-    written: Mapping[str, Mapping[str, str]]
+    written: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Section -> keys this edit set, with the values botocore must read back."""
+    removed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Section -> keys this edit removed (a section left empty may go too)."""
 
 
 def verify_edit(
@@ -226,6 +228,14 @@ def verify_edit(
                 )
             old.pop(key, None)
             new.pop(key, None)
+        for key in expected.removed.get(name, ()):
+            if key in new:
+                raise UnkeepableConstruct(
+                    path=real,
+                    line=layout.line_of(name, key),
+                    construct=f"{key} in [{name}] would still be there after removing it",
+                )
+            old.pop(key, None)
         if name in expected.written and name not in before:
             continue
         if old != new:

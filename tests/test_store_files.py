@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mfa_session.errors import DanglingLink, UnkeepableConstruct
+from mfa_session.errors import DanglingLink, FileNotSafe, UnkeepableConstruct
 from mfa_session.exit_codes import ExitCode
 from mfa_session.models import SessionCredentials
 from mfa_session.store import CredentialsStore
@@ -298,3 +298,41 @@ def test_layout_changes_are_exactly_these(home: Home, before: bytes, after: byte
     assert written.startswith(after), written
     if before.endswith(b"# end\n"):
         assert written.endswith(b"\n# end\n")
+
+
+# --- removing a long-term key once the keyring holds it ----------------------------------
+
+
+def test_removing_the_long_term_key_keeps_the_rest_and_every_comment(home: Home) -> None:
+    home.credentials.write_text(
+        "[other]\nregion = eu-west-1\n\n# work key, rotated in May\n[work-long-term]\n"
+        "# the key\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+        "aws_secret_access_key = wJalrXUtnFEMI\n# my phone\n"
+        "aws_mfa_device = arn:aws:iam::123456789012:mfa/work\n"
+    )
+
+    CredentialsStore(home.credentials).remove_long_term("work-long-term", "AKIAIOSFODNN7EXAMPLE")
+
+    assert home.credentials.read_text() == (
+        "[other]\nregion = eu-west-1\n\n# work key, rotated in May\n[work-long-term]\n"
+        "# the key\n# my phone\naws_mfa_device = arn:aws:iam::123456789012:mfa/work\n"
+    )
+
+
+def test_a_section_left_empty_goes_but_its_comments_stay(home: Home) -> None:
+    home.credentials.write_text(
+        "[work-long-term]\n# the key\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+        "aws_secret_access_key = wJalrXUtnFEMI\n[other]\nregion = eu-west-1\n"
+    )
+
+    CredentialsStore(home.credentials).remove_long_term("work-long-term", "AKIAIOSFODNN7EXAMPLE")
+
+    assert home.credentials.read_text() == "# the key\n[other]\nregion = eu-west-1\n"
+
+
+def test_removing_a_key_the_section_no_longer_holds_changes_nothing(home: Home) -> None:
+    home.credentials.write_text(LONG_TERM)
+
+    with pytest.raises(FileNotSafe, match=r"\[work-long-term\] no longer holds AKIAOTHER"):
+        CredentialsStore(home.credentials).remove_long_term("work-long-term", "AKIAOTHER")
+    assert home.credentials.read_text() == LONG_TERM
