@@ -73,8 +73,13 @@ def write_atomically(
     data: bytes,
     ownership: Ownership,
     check: Callable[[Path], None] | None = None,
+    *,
+    named: Path | None = None,
 ) -> None:
-    """Replace `destination` with `data` in one rename; `check(temp)` may veto it first."""
+    """Replace `destination` with `data` in one rename; `check(temp)` may veto it first.
+
+    Errors name `named` (the credentials file when writing its backup), else `destination`.
+    """
     fd, temp_name = tempfile.mkstemp(
         dir=destination.parent, prefix=f".{destination.name}.", suffix=TEMP_SUFFIX
     )
@@ -84,7 +89,7 @@ def write_atomically(
             handle.write(data)
             handle.flush()
             os.fchmod(handle.fileno(), ownership.mode)
-            _give_owner(handle.fileno(), destination, ownership)
+            _give_owner(handle.fileno(), named or destination, ownership)
             os.fsync(handle.fileno())
         if check is not None:
             check(temp)
@@ -134,4 +139,5 @@ def keep_daily_backup(real: Path, original: bytes, ownership: Ownership, today: 
         made = None
     if made == today:
         return
-    write_atomically(backup, original, Ownership(PRIVATE_FILE, ownership.uid, ownership.gid))
+    private = Ownership(PRIVATE_FILE, ownership.uid, ownership.gid)
+    write_atomically(backup, original, private, named=real)

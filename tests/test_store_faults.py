@@ -32,6 +32,7 @@ CHILD = Path(__file__).with_name("store_child.py")
 REPO = CHILD.parent.parent
 NOBODY = 65534
 PR_CAPBSET_DROP = 24
+CAP_CHOWN = 0
 CAP_DAC_OVERRIDE = 1
 CAP_DAC_READ_SEARCH = 2
 ORIGINAL = b"""# my credentials
@@ -218,12 +219,16 @@ def test_permission_denied_on_rename_immutable_file(credentials: Path) -> None:
     assert_untouched(credentials)
 
 
-def _without_dac_override() -> None:
-    """Root, minus the capabilities that let it ignore permission bits (after exec)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
-        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+def _drop_capabilities(*capabilities: int) -> Callable[[], None]:
+    """Root, minus some capabilities (dropped from the bounding set, so gone after exec)."""
+
+    def drop() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        for capability in capabilities:
+            if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+    return drop
 
 
 def test_permission_denied_reading_the_file(credentials: Path) -> None:
@@ -233,10 +238,29 @@ def test_permission_denied_reading_the_file(credentials: Path) -> None:
     # override permission bits.
     os.chown(credentials, NOBODY, NOBODY)
 
-    result = run_child(credentials, mode="store", preexec_fn=_without_dac_override)
+    without_dac_override = _drop_capabilities(CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH)
+    result = run_child(credentials, mode="store", preexec_fn=without_dac_override)
 
     if "prctl" in result.stderr:
         pytest.skip(f"cannot drop CAP_DAC_OVERRIDE here: {result.stderr.strip()}")
     assert result.returncode == ExitCode.FILE_UNSAFE, result.stderr
     assert f"{credentials} cannot be read: Permission denied" in result.stderr
+    assert_untouched(credentials)
+
+
+def test_an_owner_that_cannot_be_kept_means_nothing_is_written(credentials: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root: the file must belong to another user")
+    # Another user's file this process may read but cannot hand a new file back to.
+    os.chown(credentials, NOBODY, NOBODY)
+
+    result = run_child(credentials, mode="store", preexec_fn=_drop_capabilities(CAP_CHOWN))
+
+    if "prctl" in result.stderr:
+        pytest.skip(f"cannot drop CAP_CHOWN here: {result.stderr.strip()}")
+    assert result.returncode == ExitCode.FILE_UNSAFE, result.stderr
+    assert (
+        f"{credentials}: it belongs to user {NOBODY} group {NOBODY}, and this user cannot give "
+        "the new file the same owner (fix it with chown); the file was left as it was"
+    ) in result.stderr
     assert_untouched(credentials)
