@@ -1,4 +1,6 @@
-"""questionary behind a narrow interface. Prompts draw on stderr, so stdout stays clean.
+"""questionary behind a narrow interface. Prompts draw on stderr, so stdout stays clean, or on
+a terminal opened by the caller (credential-process asks on /dev/tty: the AWS SDK reads its
+stdout and swallows its stderr).
 
 `unsafe_ask` lets Ctrl-C arrive as KeyboardInterrupt (and Ctrl-D as EOFError), which the
 command line turns into exit 130 with nothing written. questionary is imported on first
@@ -8,12 +10,15 @@ use: the still-valid path never loads it.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from mfa_session.codes import code_problem
 
 
 class QuestionaryPrompter:
+    def __init__(self, terminal: TextIO | None = None) -> None:
+        self._terminal_stream = terminal
+
     def choose_profile(self, profiles: list[str]) -> str:
         import questionary
 
@@ -47,8 +52,14 @@ class QuestionaryPrompter:
         answer: str = questionary.text(message, validate=validate, **self._terminal()).unsafe_ask()
         return answer
 
-    @staticmethod
-    def _terminal() -> dict[str, Any]:
+    def _terminal(self) -> dict[str, Any]:
         from prompt_toolkit.output import create_output
 
-        return {"output": create_output(stdout=sys.stderr)}
+        if self._terminal_stream is None:
+            return {"output": create_output(stdout=sys.stderr)}
+        from prompt_toolkit.input import create_input
+
+        return {
+            "input": create_input(stdin=self._terminal_stream),
+            "output": create_output(stdout=self._terminal_stream),
+        }

@@ -1,17 +1,21 @@
-"""The product's own small state file: the MFA device chosen for each profile.
+"""The product's own small state file: the MFA device chosen for each profile, the sections
+mfa-login has written, and the time steps of accepted codes.
 
 It lives in $XDG_STATE_HOME/mfa-session/state.json (default ~/.local/state/...), never in
-~/.aws/config, which belongs to the person. It holds device ARNs only, no secrets.
+~/.aws/config, which belongs to the person. It holds device ARNs, section names and hashes,
+no secrets and never a code.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 
 def state_file(environ: Mapping[str, str]) -> Path:
@@ -21,27 +25,11 @@ def state_file(environ: Mapping[str, str]) -> Path:
     return Path(base) / "mfa-session" / "state.json"
 
 
-class DeviceMemory:
+class _JsonState:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def recall(self, profile: str) -> str | None:
-        serial = self._load().get("devices", {}).get(profile)
-        return serial if isinstance(serial, str) else None
-
-    def remember(self, profile: str, serial: str) -> None:
-        data = self._load()
-        devices = data.setdefault("devices", {})
-        if devices.get(profile) != serial:
-            devices[profile] = serial
-            self._save(data)
-
-    def forget(self, profile: str) -> None:
-        data = self._load()
-        if data.get("devices", {}).pop(profile, None) is not None:
-            self._save(data)
-
-    def _load(self) -> dict[str, dict[str, str]]:
+    def _load(self) -> dict[str, dict[str, Any]]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
@@ -60,3 +48,83 @@ class DeviceMemory:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
             raise
+
+
+class DeviceMemory(_JsonState):
+    def remembered_profiles(self) -> list[str]:
+        return sorted(self._load().get("devices", {}))
+
+    def recall(self, profile: str) -> str | None:
+        serial = self._load().get("devices", {}).get(profile)
+        return serial if isinstance(serial, str) else None
+
+    def remember(self, profile: str, serial: str) -> None:
+        data = self._load()
+        devices = data.setdefault("devices", {})
+        if devices.get(profile) != serial:
+            devices[profile] = serial
+            self._save(data)
+
+    def forget(self, profile: str) -> None:
+        data = self._load()
+        if data.get("devices", {}).pop(profile, None) is not None:
+            self._save(data)
+
+
+class WrittenSections(_JsonState):
+    """Sections mfa-login has put a session or a role's credentials into (for `status`)."""
+
+    def record(self, section: str, profile: str) -> None:
+        data = self._load()
+        sections = data.setdefault("sections", {})
+        if sections.get(section) != profile:
+            sections[section] = profile
+            self._save(data)
+
+    def sections(self) -> dict[str, str]:
+        found = self._load().get("sections", {})
+        return dict(found) if isinstance(found, dict) else {}
+
+
+STEP_SECONDS = 30
+KEEP_STEPS_SECONDS = 300
+
+
+class UsedSteps(_JsonState):
+    """The codes AWS accepted, per device and 30-second step, as hashes only.
+
+    Each entry is sha256(serial, step, code): enough to tell that a code typed now is one
+    AWS already took in this step or the one before (so it would be refused), never the code
+    itself. A code AWS accepted can never be used again, so the hash guards nothing of value.
+    """
+
+    def was_used(self, serial: str, code: str, moment: float) -> bool:
+        seen = self._load().get("used_steps", {})
+        step = _step(moment)
+        return any(_step_hash(serial, s, code) in seen for s in (step - 1, step))
+
+    def record(self, serial: str, code: str, moment: float) -> None:
+        data = self._load()
+        steps = data.get("used_steps", {})
+        kept = {
+            digest: end
+            for digest, end in steps.items()
+            if isinstance(end, (int, float)) and end > moment - KEEP_STEPS_SECONDS
+        }
+        step = _step(moment)
+        kept[_step_hash(serial, step, code)] = (step + 1) * STEP_SECONDS
+        data["used_steps"] = kept
+        self._save(data)
+
+
+def seconds_to_next_step(moment: float) -> int:
+    """Whole seconds until the next code appears, at least 1."""
+    return max(1, int((_step(moment) + 1) * STEP_SECONDS - moment + 0.999))
+
+
+def _step(moment: float) -> int:
+    return int(moment // STEP_SECONDS)
+
+
+def _step_hash(serial: str, step: int, code: str) -> str:
+    return hashlib.sha256(f"{serial}\n{step}\n{code}".encode()).hexdigest()[:32]
