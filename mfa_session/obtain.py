@@ -147,11 +147,13 @@ def obtain(
     files = AwsFiles.from_environment(environ)
     with contextlib.ExitStack() as stack:
         if prompting is Prompting.TTY:
-            terminal = _open_tty()
-            if terminal is not None:
-                stack.callback(terminal.close)
-            interactive = terminal is not None
-            prompter = QuestionaryPrompter(terminal)
+            tty = _open_tty()
+            terminal = tty[1] if tty else None
+            if tty is not None:
+                stack.callback(tty[0].close)
+                stack.callback(tty[1].close)
+            interactive = tty is not None
+            prompter = QuestionaryPrompter(*tty) if tty else QuestionaryPrompter()
         else:
             interactive = stdin.isatty() and stderr.isatty()
             terminal = stderr if interactive else None
@@ -274,10 +276,17 @@ def _code_source(
     return PromptedCode(prompter)
 
 
-def _open_tty() -> TextIO | None:
+def _open_tty() -> tuple[TextIO, TextIO] | None:
+    """The controlling terminal, to read from and to write to (a tty cannot be opened "r+"
+    in text mode: it is not seekable); the caller closes both."""
     try:
-        return open("/dev/tty", "r+", encoding="utf-8")  # closed by the caller's ExitStack
+        reader = open("/dev/tty", encoding="utf-8")  # noqa: SIM115 - closed by the caller
     except OSError:  # no controlling terminal: a cron job, a service, a detached SDK
+        return None
+    try:
+        return reader, open("/dev/tty", "w", encoding="utf-8")
+    except OSError:
+        reader.close()
         return None
 
 

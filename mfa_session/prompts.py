@@ -16,8 +16,9 @@ from mfa_session.codes import code_problem
 
 
 class QuestionaryPrompter:
-    def __init__(self, terminal: TextIO | None = None) -> None:
-        self._terminal_stream = terminal
+    def __init__(self, tty_in: TextIO | None = None, tty_out: TextIO | None = None) -> None:
+        self._tty_in = tty_in
+        self._tty_out = tty_out
 
     def choose_profile(self, profiles: list[str]) -> str:
         import questionary
@@ -55,11 +56,11 @@ class QuestionaryPrompter:
     def _terminal(self) -> dict[str, Any]:
         from prompt_toolkit.output import create_output
 
-        if self._terminal_stream is None:
+        if self._tty_in is None or self._tty_out is None:
             return {"output": create_output(stdout=sys.stderr)}
         from prompt_toolkit.input import create_input
 
         return {
-            "input": create_input(stdin=self._terminal_stream),
-            "output": create_output(stdout=self._terminal_stream),
+            "input": create_input(stdin=self._tty_in),
+            "output": create_output(stdout=self._tty_out),
         }
