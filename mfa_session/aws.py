@@ -6,8 +6,10 @@ it, and `warm_up` lets the import and client set-up run while the person types t
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Protocol
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 15
+log = logging.getLogger(__name__)
 PARTITION_REGIONS = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 
 
@@ -44,6 +47,8 @@ class AwsApi(Protocol):
     def get_session_token(
         self, key: LongTermKey, region: str, device: MfaDevice, code: str, duration: int
     ) -> SessionCredentials: ...
+
+    def get_caller_identity(self, key: LongTermKey, region: str) -> str: ...
 
 
 def region_for(configured: str | None, device: MfaDevice | None) -> str:
@@ -74,10 +79,12 @@ class Boto3Aws:
         self, key: LongTermKey, region: str, device: MfaDevice, code: str, duration: int
     ) -> SessionCredentials:
         client = self._slot("sts", key, region).get()
+        started = time.perf_counter()
         with _translated("GetSessionToken", key, device):
             answer = client.get_session_token(
                 DurationSeconds=duration, SerialNumber=device.serial, TokenCode=code
             )
+        log.debug("GetSessionToken answered in %.0f ms", (time.perf_counter() - started) * 1000)
         creds = answer["Credentials"]
         expiration: datetime = creds["Expiration"]
         return SessionCredentials(
@@ -86,6 +93,13 @@ class Boto3Aws:
             session_token=creds["SessionToken"],
             expiration=expiration.astimezone(timezone.utc),
         )
+
+    def get_caller_identity(self, key: LongTermKey, region: str) -> str:
+        """The ARN of the key's IAM user: proof that AWS accepts the key, before it is stored."""
+        client = self._slot("sts", key, region).get()
+        with _translated("GetCallerIdentity", key):
+            arn: str = client.get_caller_identity()["Arn"]
+        return arn
 
     def _slot(self, service: str, key: LongTermKey, region: str) -> _ClientSlot:
         with self._lock:

@@ -26,6 +26,8 @@ SUBCOMMANDS: dict[str, str] = {
     "credential-process": "credential_process",
     "exec": "exec",
     "completion": "completion",
+    "setup": "setup",
+    "forget": "forget",
 }
 
 DESCRIPTION = (

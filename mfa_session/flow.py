@@ -6,6 +6,7 @@ See docs/how-it-works.md for the steps; the numbers in the comments follow desig
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -44,6 +45,8 @@ from mfa_session.profiles import (
 )
 from mfa_session.store import LongTermCopy, WriteReport
 from mfa_session.timefmt import parse_expiration
+
+log = logging.getLogger(__name__)
 
 DEFAULT_DURATION = 43200
 MIN_DURATION = 900
@@ -162,6 +165,7 @@ def login(
     notices: list[str] = []
 
     key = _long_term_key(request.profile, credentials, vault, files)
+    log.debug("long-term key %s from the %s [%s]", key.access_key_id, key.source.value, key.section)
     # First run with the key in [NAME] itself: the same atomic write that puts the session
     # into [NAME] moves the key to [NAME-long-term], so it is never lost.
     move_key = (
@@ -175,6 +179,7 @@ def login(
     )
     region = region_for(config.get("region"), device)
     duration = _duration(request.duration, config)
+    log.debug("device %s (from %s), region %s, %d s", device.serial, origin.value, region, duration)
 
     session = _session(
         request.profile,
@@ -212,7 +217,8 @@ def _long_term_key(
     if from_vault is not None:
         return from_vault
     long_term = profile + LONG_TERM_SUFFIX
-    if long_term in credentials:
+    # A section left with only aws_mfa_device once its key moved into the keyring is no key.
+    if _names_a_key(credentials.get(long_term, {})):
         return _key_from_section(
             long_term, credentials[long_term], KeySource.LONG_TERM_SECTION, files
         )
@@ -220,6 +226,41 @@ def _long_term_key(
     if holds_long_term_key(section):
         return _key_from_section(profile, section, KeySource.PROFILE_SECTION, files)
     raise NoLongTermKey(profile=profile, credentials_file=files.credentials)
+
+
+def key_in_file(profile: str, files: AwsFiles) -> LongTermKey | None:
+    """Step 3 without the keyring: the key the credentials file holds for `profile`, if any."""
+    from mfa_session.vault import FileOnly
+
+    try:
+        return _long_term_key(profile, read_credentials(files), FileOnly(), files)
+    except NoLongTermKey:
+        return None
+
+
+def _names_a_key(values: Mapping[str, str]) -> bool:
+    return any(
+        values.get(name, "").strip() for name in ("aws_access_key_id", "aws_secret_access_key")
+    )
+
+
+def find_device(
+    request: LoginRequest,
+    key: LongTermKey,
+    *,
+    files: AwsFiles,
+    aws: AwsApi,
+    codes: CodeSource,
+    prompter: Prompter,
+    memory: DeviceMemory,
+) -> tuple[MfaDevice, DeviceOrigin, list[str]]:
+    """Step 4 on its own (for `setup`): the device a login would use, where it came from."""
+    config = read_config_profiles(files).get(request.profile, {})
+    notices: list[str] = []
+    device, origin = _device(
+        request, config, read_credentials(files), key, aws, codes, prompter, memory, files, notices
+    )
+    return device, origin, notices
 
 
 def _key_from_section(

@@ -23,18 +23,19 @@ from typing import TextIO
 from mfa_session.aws import Boto3Aws, region_for
 from mfa_session.code_command import CommandCode
 from mfa_session.codes import CodeSource, FixedCode, PromptedCode, StdinCode
-from mfa_session.errors import NoRoleArn, NoStoredSession, NoTerminal
+from mfa_session.errors import KeyringUnusable, NoRoleArn, NoStoredSession, NoTerminal
 from mfa_session.flow import LoginRequest, login, resolve_profile, still_valid
+from mfa_session.migrate import login_vault, offer_move
 from mfa_session.models import LoginResult, Outcome, SessionCredentials
 from mfa_session.profiles import AwsFiles, read_config_profiles, read_credentials
 from mfa_session.prompts import QuestionaryPrompter
 from mfa_session.render import result_line
-from mfa_session.state import DeviceMemory, UsedSteps, WrittenSections, state_file
+from mfa_session.state import DeviceMemory, LayoutMemory, UsedSteps, WrittenSections, state_file
 from mfa_session.store import CredentialsStore, LongTermCopy, WriteReport
 from mfa_session.style import Style
 from mfa_session.timefmt import parse_expiration
 from mfa_session.used_codes import GuardedAws
-from mfa_session.vault import FileOnly
+from mfa_session.vault import KeyringFirst, KeyringVault
 
 log = logging.getLogger("mfa_session")
 
@@ -63,6 +64,8 @@ class SessionOptions:
     min_remaining: int = 15
     assume_role: str | None = None
     role_session_name: str | None = None
+    no_keyring: bool = False
+    quiet: bool = False
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> SessionOptions:
@@ -75,6 +78,8 @@ class Obtained:
     result: LoginResult
     """Where the credentials are, until when, and whether a login happened."""
     credentials: SessionCredentials
+    follow_up: Callable[[], list[str]] | None = None
+    """After the result is shown: the offer to move the key into the keyring; its lines."""
 
 
 # --- flags shared by the commands ---------------------------------------------------------
@@ -140,6 +145,7 @@ def obtain(
     stderr: TextIO,
     prompting: Prompting = Prompting.STDERR,
     clock: Callable[[], datetime] | None = None,
+    offer_keyring_move: bool = False,
 ) -> Obtained:
     now = clock or _now
     # A malformed --code stops here, before any file is read.
@@ -190,7 +196,24 @@ def obtain(
         codes = fixed or _code_source(
             options, config, files, stdin, prompter, profile, prompting, terminal
         )
-        store = RecordingStore(CredentialsStore(files.credentials), WrittenSections(state), profile)
+        file_store = CredentialsStore(files.credentials)
+        store = RecordingStore(file_store, WrittenSections(state), profile)
+        layout = LayoutMemory(state)
+
+        def warn(problem: KeyringUnusable) -> None:
+            # Said where a person can act on it; scripts go on quietly from the file layout.
+            log.debug("keyring: %s", problem)
+            if terminal is not None and not options.quiet:
+                print(f"mfa-login: {problem}; using the credentials file", file=terminal)
+
+        vault = login_vault(
+            profile,
+            files=files,
+            layout=layout,
+            keyring=KeyringVault(environ),
+            no_keyring=options.no_keyring,
+            warn=warn,
+        )
         result = login(
             request,
             files=files,
@@ -199,12 +222,28 @@ def obtain(
             codes=codes,
             prompter=prompter,
             memory=DeviceMemory(state),
-            vault=FileOnly(),
+            vault=vault,
             clock=now,
         )
+        follow_up: Callable[[], list[str]] | None = None
+        offer = offer_keyring_move and interactive and prompting is Prompting.STDERR
+        renewed = result.outcome is Outcome.RENEWED
+        if offer and not options.quiet and renewed and isinstance(vault, KeyringFirst):
+            keyring_first = vault
+
+            def follow_up() -> list[str]:
+                return offer_move(
+                    profile,
+                    files=files,
+                    vault=keyring_first,
+                    store=file_store,
+                    layout=layout,
+                    confirm=prompter,
+                )
+
         session = stored_session(files, result.profile)
         if role_arn is None or role_target is None:
-            return Obtained(result, session)
+            return Obtained(result, session, follow_up)
         return _assume(session, result, role_arn, role_target, options, profile, config, store, now)
 
 

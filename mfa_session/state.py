@@ -1,9 +1,10 @@
-"""The product's own small state file: the MFA device chosen for each profile, the sections
-mfa-login has written, and the time steps of accepted codes.
+"""The product's own small state file: the MFA device chosen for each profile, the profiles
+whose long-term key stays in the credentials file (`--no-keyring`), the sections mfa-login
+has written, and hashes of the codes AWS accepted.
 
 It lives in $XDG_STATE_HOME/mfa-session/state.json (default ~/.local/state/...), never in
-~/.aws/config, which belongs to the person. It holds device ARNs, section names and hashes,
-no secrets and never a code.
+~/.aws/config, which belongs to the person. It holds device ARNs, section names and
+hashes: no secrets and never a code.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def state_file(environ: Mapping[str, str]) -> Path:
     return Path(base) / "mfa-session" / "state.json"
 
 
-class _JsonState:
+class _StateFile:
     def __init__(self, path: Path) -> None:
         self.path = path
 
@@ -50,7 +51,9 @@ class _JsonState:
             raise
 
 
-class DeviceMemory(_JsonState):
+class DeviceMemory(_StateFile):
+    """The MFA device chosen for each profile."""
+
     def remembered_profiles(self) -> list[str]:
         return sorted(self._load().get("devices", {}))
 
@@ -71,7 +74,28 @@ class DeviceMemory(_JsonState):
             self._save(data)
 
 
-class WrittenSections(_JsonState):
+class LayoutMemory(_StateFile):
+    """Profiles whose long-term key stays in the credentials file: no keyring, no offer."""
+
+    FILE = "file"
+
+    def keeps_file(self, profile: str) -> bool:
+        return self._load().get("long_term_keys", {}).get(profile) == self.FILE
+
+    def keep_file(self, profile: str) -> None:
+        data = self._load()
+        layouts = data.setdefault("long_term_keys", {})
+        if layouts.get(profile) != self.FILE:
+            layouts[profile] = self.FILE
+            self._save(data)
+
+    def clear(self, profile: str) -> None:
+        data = self._load()
+        if data.get("long_term_keys", {}).pop(profile, None) is not None:
+            self._save(data)
+
+
+class WrittenSections(_StateFile):
     """Sections mfa-login has put a session or a role's credentials into (for `status`)."""
 
     def record(self, section: str, profile: str) -> None:
@@ -90,7 +114,7 @@ STEP_SECONDS = 30
 KEEP_STEPS_SECONDS = 300
 
 
-class UsedSteps(_JsonState):
+class UsedSteps(_StateFile):
     """The codes AWS accepted, per device and 30-second step, as hashes only.
 
     Each entry is sha256(serial, step, code): enough to tell that a code typed now is one

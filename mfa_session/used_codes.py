@@ -56,6 +56,9 @@ class GuardedAws:
     def list_mfa_devices(self, key: LongTermKey, region: str) -> list[MfaDevice]:
         return self._inner.list_mfa_devices(key, region)
 
+    def get_caller_identity(self, key: LongTermKey, region: str) -> str:
+        return self._inner.get_caller_identity(key, region)
+
     def get_session_token(
         self, key: LongTermKey, region: str, device: MfaDevice, code: str, duration: int
     ) -> SessionCredentials:

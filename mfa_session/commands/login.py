@@ -58,6 +58,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="section that receives the session (default: the profile itself)",
     )
+    parser.add_argument(
+        "--no-keyring",
+        action="store_true",
+        help="keep this profile's long-term key in the credentials file: never read the OS "
+        "keyring nor offer to move the key there (remembered; mfa-login setup undoes it)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing on success")
     parser.add_argument(
         "--debug", action="store_true", help="explain each step on stderr (never a secret)"
@@ -75,9 +81,17 @@ def run(
 ) -> int:
     if args.debug:
         _debug_logging(stderr)
-    obtained = obtain(SessionOptions.from_args(args), environ=environ, stdin=stdin, stderr=stderr)
+    obtained = obtain(
+        SessionOptions.from_args(args),
+        environ=environ,
+        stdin=stdin,
+        stderr=stderr,
+        offer_keyring_move=True,
+    )
     if not args.quiet:
         show_result(obtained.result, stderr, environ)
+        for line in obtained.follow_up() if obtained.follow_up else ():
+            print(f"mfa-login: {line}", file=stderr)
     return 0
 
 

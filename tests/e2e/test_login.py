@@ -121,7 +121,8 @@ def test_quiet_prints_nothing_and_debug_prints_no_secret(
         emulator, "--profile", "admin", "--debug", "--force", "--code", aws_user.next_code()
     )
     assert debug.code == 0, debug.stderr
-    assert "debug:" in debug.stderr
+    assert "debug: device " in debug.stderr
+    assert "debug: GetSessionToken answered in" in debug.stderr
     secret, token = session_secrets(home, "admin")
     assert_no_secret(debug.stdout + debug.stderr, secret, token, aws_user.secret_access_key)
 
