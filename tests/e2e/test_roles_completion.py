@@ -99,11 +99,16 @@ def test_bash_completion_loads_and_completes(home: Home, emulator: Emulator) -> 
     (home.credentials).write_text("[work-long-term]\naws_access_key_id = AKIAX\n")
     script = (
         'eval "$(mfa-login completion bash)" || exit 3\n'
-        'COMP_WORDS=(mfa-login ex); COMP_CWORD=1; _mfa_login; echo "${COMPREPLY[*]}"\n'
-        'COMP_WORDS=(mfa-login status --pro); COMP_CWORD=2; _mfa_login; echo "${COMPREPLY[*]}"\n'
-        "COMP_WORDS=(mfa-login export --profile ''); COMP_CWORD=3; _mfa_login; "
+        # What bash does on Tab: the words, the index, then (command, current, previous).
+        "COMP_WORDS=(mfa-login ex); COMP_CWORD=1; _mfa_login mfa-login ex mfa-login\n"
         'echo "${COMPREPLY[*]}"\n'
-        "COMP_WORDS=(mfa-login export --format p); COMP_CWORD=3; _mfa_login; "
+        "COMP_WORDS=(mfa-login status --pro); COMP_CWORD=2; _mfa_login mfa-login --pro status\n"
+        'echo "${COMPREPLY[*]}"\n'
+        "COMP_WORDS=(mfa-login export --profile ''); COMP_CWORD=3\n"
+        "_mfa_login mfa-login '' --profile; echo \"${COMPREPLY[*]}\"\n"
+        "COMP_WORDS=(mfa-login export --format p); COMP_CWORD=3; _mfa_login mfa-login p --format\n"
+        'echo "${COMPREPLY[*]}"\n'
+        "COMP_WORDS=(mfa-login exec -- aw); COMP_CWORD=3; _mfa_login mfa-login aw --\n"
         'echo "${COMPREPLY[*]}"\n'
     )
     done = subprocess.run(
@@ -116,7 +121,9 @@ def test_bash_completion_loads_and_completes(home: Home, emulator: Emulator) -> 
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
-    assert done.stdout.splitlines() == ["export exec", "--profile", "work", "powershell"]
+    lines = done.stdout.splitlines()
+    assert lines[:4] == ["export exec", "--profile", "work", "powershell"]
+    assert "aws" in lines[4].split()  # after exec --: commands on PATH
 
 
 def test_zsh_script_is_the_bash_one_behind_bashcompinit(emulator: Emulator) -> None:
@@ -124,6 +131,33 @@ def test_zsh_script_is_the_bash_one_behind_bashcompinit(emulator: Emulator) -> N
     assert run.code == 0
     assert "bashcompinit" in run.stdout
     assert "complete -F _mfa_login mfa-login" in run.stdout
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed (Debian: zsh)")
+def test_zsh_completion_loads_and_completes(home: Home, emulator: Emulator) -> None:
+    (home.credentials).write_text("[work-long-term]\naws_access_key_id = AKIAX\n")
+    script = (
+        'eval "$(mfa-login completion zsh)" || exit 3\n'
+        # What bashcompinit does on Tab: 1-based words, CURRENT-1, then the same arguments.
+        "COMP_WORDS=(mfa-login export --profile ''); COMP_CWORD=3\n"
+        "_mfa_login mfa-login '' --profile; echo \"${COMPREPLY[*]}\"\n"
+        "COMP_WORDS=(mfa-login export --fo); COMP_CWORD=2; _mfa_login mfa-login --fo export\n"
+        'echo "${COMPREPLY[*]}"\n'
+    )
+    done = subprocess.run(
+        ["zsh", "-f", "-c", script],
+        capture_output=True,
+        text=True,
+        env=shell_env(emulator),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    first, second = done.stdout.splitlines()
+    assert first == "work"
+    # zsh filters by the typed prefix itself (compadd), so the list is whole here.
+    assert "--format" in second.split()
 
 
 @pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed (Debian: fish)")
