@@ -21,6 +21,11 @@ PROG = "mfa-login"
 SUBCOMMANDS: dict[str, str] = {
     # name: module in mfa_session.commands with configure(parser) and run(args, ...).
     # Imported only when named, so one command's dependencies never slow another.
+    "status": "status",
+    "export": "export",
+    "credential-process": "credential_process",
+    "exec": "exec",
+    "completion": "completion",
     "setup": "setup",
     "forget": "forget",
 }

@@ -283,3 +283,64 @@ class KeyringItemDamaged(MfaSessionError):
 class MalformedAccessKey(MfaSessionError):
     fmt = "{what} does not look like an AWS long-term access key: {reason}"
     exit_code = ExitCode.USAGE
+
+
+# --- the other ways to get a session (status, export, exec, credential-process) ------------
+
+
+class CodeCommandNotFound(MfaSessionError):
+    fmt = "the code command {program!r} was not found ({origin}): check its name and PATH"
+    exit_code = ExitCode.CODE_COMMAND_FAILED
+
+
+class CodeCommandFailed(MfaSessionError):
+    fmt = "the code command {program!r} ({origin}) {outcome}; no code was sent to AWS"
+    exit_code = ExitCode.CODE_COMMAND_FAILED
+
+
+class CodeCommandOutput(MfaSessionError):
+    fmt = (
+        "the code command {program!r} ({origin}) printed no 6-digit code ({reason}); "
+        "no code was sent to AWS"
+    )
+    exit_code = ExitCode.CODE_COMMAND_FAILED
+
+
+class CodeStepUsed(MfaSessionError):
+    fmt = (
+        "that code was already used for {serial} (AWS takes each code once): "
+        "wait {seconds}s for the next code; nothing was sent to AWS"
+    )
+    exit_code = ExitCode.CODE_REJECTED
+
+
+class NoTerminal(MfaSessionError):
+    fmt = (
+        "profile {profile} needs a login and there is no terminal to ask for the MFA code: "
+        "run `mfa-login --profile {profile}` in a terminal first, or set mfa_code_command "
+        "in [profile {profile}] of {config_file}"
+    )
+    exit_code = ExitCode.NO_TERMINAL
+
+
+class NoRoleArn(MfaSessionError):
+    fmt = (
+        "--assume-role was given without an ARN and [profile {profile}] in {config_file} "
+        "has no role_arn: name the role, --assume-role arn:aws:iam::ACCOUNT:role/NAME"
+    )
+    exit_code = ExitCode.NOT_CONFIGURED
+
+
+class NoStoredSession(MfaSessionError):
+    fmt = "[{section}] in {credentials_file} holds no complete session; run mfa-login --force"
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class CommandNotFound(MfaSessionError):
+    fmt = "exec: command not found: {program}"
+    exit_code = ExitCode.COMMAND_NOT_FOUND
+
+
+class CommandNotExecutable(MfaSessionError):
+    fmt = "exec: cannot run {program}: {reason}"
+    exit_code = ExitCode.COMMAND_NOT_EXECUTABLE

@@ -22,5 +22,17 @@ class ExitCode(IntEnum):
     """AWS refused the long-term key itself (unknown, inactive, wrong secret, a session key)."""
     KEYRING_UNUSABLE = 8
     """The OS keyring is missing, locked, failing or unsafe; the file layout had no key either."""
+    SESSION_EXPIRING = 10
+    """status --profile NAME: the session is valid but within --min-remaining of its end."""
+    NO_VALID_SESSION = 11
+    """status --profile NAME: the session has expired, or there is none."""
+    CODE_COMMAND_FAILED = 12
+    """--code-command or mfa_code_command failed, or printed something that is not a code."""
+    NO_TERMINAL = 13
+    """A login was needed but there is no terminal to ask for the code (credential-process)."""
+    COMMAND_NOT_EXECUTABLE = 126
+    """exec: the command exists but cannot be run (the shell's convention)."""
+    COMMAND_NOT_FOUND = 127
+    """exec: the command is not on PATH (the shell's convention)."""
     INTERRUPTED = 130
     """Ctrl-C or end of input at a prompt; nothing was written."""

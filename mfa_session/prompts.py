@@ -1,4 +1,6 @@
-"""questionary behind a narrow interface. Prompts draw on stderr, so stdout stays clean.
+"""questionary behind a narrow interface. Prompts draw on stderr, so stdout stays clean, or on
+a terminal opened by the caller (credential-process asks on /dev/tty: the AWS SDK reads its
+stdout and swallows its stderr).
 
 `unsafe_ask` lets Ctrl-C arrive as KeyboardInterrupt (and Ctrl-D as EOFError), which the
 command line turns into exit 130 with nothing written. questionary is imported on first
@@ -8,12 +10,16 @@ use: the still-valid path never loads it.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from mfa_session.codes import code_problem
 
 
 class QuestionaryPrompter:
+    def __init__(self, tty_in: TextIO | None = None, tty_out: TextIO | None = None) -> None:
+        self._tty_in = tty_in
+        self._tty_out = tty_out
+
     def choose_profile(self, profiles: list[str]) -> str:
         import questionary
 
@@ -47,11 +53,17 @@ class QuestionaryPrompter:
         answer: str = questionary.text(message, validate=validate, **self._terminal()).unsafe_ask()
         return answer
 
-    @staticmethod
-    def _terminal() -> dict[str, Any]:
+    def _terminal(self) -> dict[str, Any]:
         from prompt_toolkit.output import create_output
 
-        return {"output": create_output(stdout=sys.stderr)}
+        if self._tty_in is None or self._tty_out is None:
+            return {"output": create_output(stdout=sys.stderr)}
+        from prompt_toolkit.input import create_input
+
+        return {
+            "input": create_input(stdin=self._tty_in),
+            "output": create_output(stdout=self._tty_out),
+        }
 
     def confirm(self, message: str, *, default: bool) -> bool:
         import questionary

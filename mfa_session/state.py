@@ -1,18 +1,22 @@
-"""The product's own small state file: the MFA device chosen for each profile, and the
-profiles whose long-term key stays in the credentials file (`--no-keyring`).
+"""The product's own small state file: the MFA device chosen for each profile, the profiles
+whose long-term key stays in the credentials file (`--no-keyring`), the sections mfa-login
+has written, and hashes of the codes AWS accepted.
 
 It lives in $XDG_STATE_HOME/mfa-session/state.json (default ~/.local/state/...), never in
-~/.aws/config, which belongs to the person. It holds device ARNs only, no secrets.
+~/.aws/config, which belongs to the person. It holds device ARNs, section names and
+hashes: no secrets and never a code.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 
 def state_file(environ: Mapping[str, str]) -> Path:
@@ -26,7 +30,7 @@ class _StateFile:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def _load(self) -> dict[str, dict[str, str]]:
+    def _load(self) -> dict[str, dict[str, Any]]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
@@ -49,6 +53,9 @@ class _StateFile:
 
 class DeviceMemory(_StateFile):
     """The MFA device chosen for each profile."""
+
+    def remembered_profiles(self) -> list[str]:
+        return sorted(self._load().get("devices", {}))
 
     def recall(self, profile: str) -> str | None:
         serial = self._load().get("devices", {}).get(profile)
@@ -86,3 +93,62 @@ class LayoutMemory(_StateFile):
         data = self._load()
         if data.get("long_term_keys", {}).pop(profile, None) is not None:
             self._save(data)
+
+
+class WrittenSections(_StateFile):
+    """Sections mfa-login has put a session or a role's credentials into (for `status`)."""
+
+    def record(self, section: str, profile: str) -> None:
+        data = self._load()
+        sections = data.setdefault("sections", {})
+        if sections.get(section) != profile:
+            sections[section] = profile
+            self._save(data)
+
+    def sections(self) -> dict[str, str]:
+        found = self._load().get("sections", {})
+        return dict(found) if isinstance(found, dict) else {}
+
+
+STEP_SECONDS = 30
+KEEP_STEPS_SECONDS = 300
+
+
+class UsedSteps(_StateFile):
+    """The codes AWS accepted, per device and 30-second step, as hashes only.
+
+    Each entry is sha256(serial, step, code): enough to tell that a code typed now is one
+    AWS already took in this step or the one before (so it would be refused), never the code
+    itself. A code AWS accepted can never be used again, so the hash guards nothing of value.
+    """
+
+    def was_used(self, serial: str, code: str, moment: float) -> bool:
+        seen = self._load().get("used_steps", {})
+        step = _step(moment)
+        return any(_step_hash(serial, s, code) in seen for s in (step - 1, step))
+
+    def record(self, serial: str, code: str, moment: float) -> None:
+        data = self._load()
+        steps = data.get("used_steps", {})
+        kept = {
+            digest: end
+            for digest, end in steps.items()
+            if isinstance(end, (int, float)) and end > moment - KEEP_STEPS_SECONDS
+        }
+        step = _step(moment)
+        kept[_step_hash(serial, step, code)] = (step + 1) * STEP_SECONDS
+        data["used_steps"] = kept
+        self._save(data)
+
+
+def seconds_to_next_step(moment: float) -> int:
+    """Whole seconds until the next code appears, at least 1."""
+    return max(1, int((_step(moment) + 1) * STEP_SECONDS - moment + 0.999))
+
+
+def _step(moment: float) -> int:
+    return int(moment // STEP_SECONDS)
+
+
+def _step_hash(serial: str, step: int, code: str) -> str:
+    return hashlib.sha256(f"{serial}\n{step}\n{code}".encode()).hexdigest()[:32]

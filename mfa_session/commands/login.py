@@ -5,23 +5,17 @@ from __future__ import annotations
 import argparse
 import logging
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
 from typing import TextIO
 
 # None of these imports boto3, botocore, questionary or keyring at import time: the
 # still-valid path must stay as fast as a bare Python start.
-from mfa_session.aws import Boto3Aws
-from mfa_session.codes import CodeSource, FixedCode, PromptedCode, StdinCode
-from mfa_session.errors import KeyringUnusable
-from mfa_session.flow import LoginRequest, login, resolve_profile
-from mfa_session.migrate import login_vault, offer_move
-from mfa_session.models import Outcome
-from mfa_session.profiles import AwsFiles
-from mfa_session.prompts import QuestionaryPrompter
-from mfa_session.render import result_line
-from mfa_session.state import DeviceMemory, LayoutMemory, state_file
-from mfa_session.store import CredentialsStore
-from mfa_session.vault import KeyringFirst, KeyringVault
+from mfa_session.obtain import (
+    SessionOptions,
+    add_code_command_option,
+    add_role_options,
+    obtain,
+    show_result,
+)
 
 log = logging.getLogger("mfa_session")
 
@@ -74,6 +68,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--debug", action="store_true", help="explain each step on stderr (never a secret)"
     )
+    add_code_command_option(parser)
+    add_role_options(parser)
 
 
 def run(
@@ -85,72 +81,18 @@ def run(
 ) -> int:
     if args.debug:
         _debug_logging(stderr)
-    interactive = stdin.isatty() and stderr.isatty()
-    prompter = QuestionaryPrompter()
-    codes: CodeSource
-    if args.code is not None:
-        codes = FixedCode(args.code)  # a malformed code stops here, before anything else
-    elif not stdin.isatty():
-        codes = StdinCode(stdin)
-    else:
-        codes = PromptedCode(prompter)
-
-    files = AwsFiles.from_environment(environ)
-    profile = resolve_profile(
-        args.profile, environ, interactive=interactive, files=files, prompter=prompter
-    )
-    request = LoginRequest(
-        profile=profile,
-        write_profile=args.write_profile,
-        duration=args.duration,
-        device=args.device,
-        force=args.force,
-        min_remaining=timedelta(minutes=args.min_remaining),
-    )
-    log.debug("profile %s, session into [%s]", profile, request.target)
-    store = CredentialsStore(files.credentials)
-    layout = LayoutMemory(state_file(environ))
-
-    def warn(problem: KeyringUnusable) -> None:
-        # Said where a person can act on it; scripts go on quietly from the file layout.
-        log.debug("keyring: %s", problem)
-        if interactive and not args.quiet:
-            print(f"mfa-login: {problem}; using the credentials file", file=stderr)
-
-    vault = login_vault(
-        profile,
-        files=files,
-        layout=layout,
-        keyring=KeyringVault(environ),
-        no_keyring=args.no_keyring,
-        warn=warn,
-    )
-    result = login(
-        request,
-        files=files,
-        store=store,
-        aws=Boto3Aws(),
-        codes=codes,
-        prompter=prompter,
-        memory=DeviceMemory(state_file(environ)),
-        vault=vault,
-        clock=_now,
+    obtained = obtain(
+        SessionOptions.from_args(args),
+        environ=environ,
+        stdin=stdin,
+        stderr=stderr,
+        offer_keyring_move=True,
     )
     if not args.quiet:
-        for notice in result.notices:
-            print(f"mfa-login: {notice}", file=stderr)
-        print(result_line(result, _now()), file=stderr)
-    offer = interactive and not args.quiet and result.outcome is Outcome.RENEWED
-    if offer and isinstance(vault, KeyringFirst):
-        for line in offer_move(
-            profile, files=files, vault=vault, store=store, layout=layout, confirm=prompter
-        ):
+        show_result(obtained.result, stderr, environ)
+        for line in obtained.follow_up() if obtained.follow_up else ():
             print(f"mfa-login: {line}", file=stderr)
     return 0
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _debug_logging(stderr: TextIO) -> None:

@@ -179,6 +179,10 @@ class Emulator:
             u2f_serials=list(data["u2f_serials"]),
         )
 
+    def create_role(self, name: str) -> str:
+        """An IAM role any user may assume (no trust policy is checked); returns its ARN."""
+        return str(self._control("POST", "roles", {"name": name})["arn"])
+
     def request_count(self, access_key_id: str, action: str | None = None) -> int:
         """Requests signed with that key id (all actions, or one), failed ones included."""
         payload = {"access_key_id": access_key_id, "action": action}

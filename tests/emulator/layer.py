@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlencode
 from xml.sax.saxutils import escape
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.iam.exceptions import NotFoundException
 from moto.iam.models import IAMBackend, User, iam_backends
 
 from tests.emulator import sigv4
@@ -77,6 +78,14 @@ class Session:
     user_name: str
     user_access_key_id: str
     expiration: datetime
+    role_arn: str = ""
+    """Set for credentials from our AssumeRole: the session acts as that role."""
+    role_session_name: str = ""
+
+    @property
+    def assumed_role_arn(self) -> str:
+        account, role_name = self.role_arn.split(":")[4], self.role_arn.rsplit("/", 1)[-1]
+        return f"arn:aws:sts::{account}:assumed-role/{role_name}/{self.role_session_name}"
 
 
 @dataclass(frozen=True)
@@ -156,6 +165,37 @@ def session_token_xml(session: Session) -> bytes:
     ).encode()
 
 
+def assume_role_xml(session: Session) -> bytes:
+    return (
+        f'<AssumeRoleResponse xmlns="{_NAMESPACES["sts"]}"><AssumeRoleResult>'
+        "<Credentials>"
+        f"<SessionToken>{escape(session.session_token)}</SessionToken>"
+        f"<SecretAccessKey>{escape(session.secret_access_key)}</SecretAccessKey>"
+        f"<Expiration>{_format_time(session.expiration)}</Expiration>"
+        f"<AccessKeyId>{session.access_key_id}</AccessKeyId>"
+        "</Credentials>"
+        f"<AssumedRoleUser><Arn>{escape(session.assumed_role_arn)}</Arn>"
+        f"<AssumedRoleId>AROA{session.access_key_id[4:]}:{escape(session.role_session_name)}"
+        "</AssumedRoleId></AssumedRoleUser>"
+        "</AssumeRoleResult>"
+        f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
+        "</AssumeRoleResponse>"
+    ).encode()
+
+
+def caller_identity_xml(session: Session) -> bytes:
+    account = session.role_arn.split(":")[4]
+    return (
+        f'<GetCallerIdentityResponse xmlns="{_NAMESPACES["sts"]}"><GetCallerIdentityResult>'
+        f"<Arn>{escape(session.assumed_role_arn)}</Arn>"
+        f"<UserId>AROA{session.access_key_id[4:]}:{escape(session.role_session_name)}</UserId>"
+        f"<Account>{account}</Account>"
+        "</GetCallerIdentityResult>"
+        f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
+        "</GetCallerIdentityResponse>"
+    ).encode()
+
+
 def _validation_error(value: str, member: str, constraint: str) -> ApiError:
     return ApiError(
         "ValidationError",
@@ -227,6 +267,15 @@ class EmulatorLayer:
                 caller = self._authenticate(environ, auth, body)
                 session = self._get_session_token(caller, params)
                 return _respond(start_response, 200, session_token_xml(session), "text/xml")
+            if action == "AssumeRole":
+                caller = self._authenticate(environ, auth, body)
+                session = self._assume_role(caller, params)
+                return _respond(start_response, 200, assume_role_xml(session), "text/xml")
+            if action == "GetCallerIdentity":
+                caller = self._authenticate(environ, auth, body)
+                if caller.session is not None and caller.session.role_arn:
+                    body_xml = caller_identity_xml(caller.session)
+                    return _respond(start_response, 200, body_xml, "text/xml")
         except ApiError as error:
             return _respond(
                 start_response, error.status, error_xml(auth.service, error), "text/xml"
@@ -250,7 +299,7 @@ class EmulatorLayer:
             time.sleep(fault.seconds)
         elif fault is not None:
             raise ApiError(fault.code, fault.message, fault.status)
-        if action == "GetSessionToken":
+        if action in {"GetSessionToken", "AssumeRole"}:
             return  # answered entirely by us, after authentication
         caller = self._authenticate(environ, auth, body)
         if caller.session is not None:
@@ -375,6 +424,54 @@ class EmulatorLayer:
             self._state.sessions[session.access_key_id] = session
         return session
 
+    # -- AssumeRole -------------------------------------------------------------------------
+
+    def _assume_role(self, caller: Caller, params: dict[str, str]) -> Session:
+        """Any existing role may be assumed (no trust policy check); the answer acts as it."""
+        role_arn = params.get("RoleArn", "")
+        name = params.get("RoleSessionName", "")
+        if not name or len(name) > 64:
+            raise _validation_error(name, "roleSessionName", "length between 2 and 64")
+        duration = int(params.get("DurationSeconds") or 3600)
+        if not 900 <= duration <= 43200:
+            raise _validation_error(str(duration), "durationSeconds", "between 900 and 43200")
+        try:
+            iam_backend().get_role_by_arn(role_arn)
+        except NotFoundException as error:
+            raise ApiError(
+                "AccessDenied",
+                f"User: {caller.user.arn} is not authorized to perform: sts:AssumeRole "
+                f"on resource: {role_arn}",
+                403,
+            ) from error
+        session = Session(
+            access_key_id=_random_key_id("ASIA"),
+            secret_access_key=base64.b64encode(secrets.token_bytes(30)).decode(),
+            session_token="IQoJb3JpZ2luX2VjE" + base64.b64encode(secrets.token_bytes(240)).decode(),
+            user_name=caller.user.name,
+            user_access_key_id=caller.long_term_key_id,
+            expiration=self._now().replace(microsecond=0) + timedelta(seconds=duration),
+            role_arn=role_arn,
+            role_session_name=name,
+        )
+        with self._lock:
+            self._state.sessions[session.access_key_id] = session
+        return session
+
+    def create_role(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """An IAM role anyone may assume here (the emulator checks no trust policy)."""
+        with self._lock:
+            role = iam_backend().create_role(
+                role_name=str(payload["name"]),
+                assume_role_policy_document="{}",
+                path="/",
+                permissions_boundary=None,
+                description="",
+                tags=[],
+                max_session_duration="3600",
+            )
+        return {"arn": role.arn}
+
     def _verify_mfa(self, user: User, serial: str, code: str) -> None:
         device = iam_backend().virtual_mfa_devices.get(serial)
         if serial not in user.mfa_devices or device is None:
@@ -417,6 +514,7 @@ class EmulatorLayer:
         return {
             ("GET", "health"): lambda _: {"ok": True},
             ("POST", "users"): self.create_user,
+            ("POST", "roles"): self.create_role,
             ("POST", "counts"): self.count,
             ("POST", "counts/reset"): self.reset_counts,
             ("POST", "faults"): self.add_fault,

@@ -1,0 +1,386 @@
+"""One stored session for every command: still valid, else a login first.
+
+`login`, `export`, `exec` and `credential-process` all come here: the session in the
+credentials file is used while it lasts longer than --min-remaining; otherwise the login
+flow runs (prompting, a code command, or a code on stdin) and writes it. With
+--assume-role the session then assumes the role, and the role's credentials are written
+like a session into their own section (default NAME-role), with the same expiry rule.
+
+The still-valid path imports no boto3, questionary or keyring.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import enum
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta, timezone
+from typing import TextIO
+
+from mfa_session.aws import Boto3Aws, region_for
+from mfa_session.code_command import CommandCode
+from mfa_session.codes import CodeSource, FixedCode, PromptedCode, StdinCode
+from mfa_session.errors import KeyringUnusable, NoRoleArn, NoStoredSession, NoTerminal
+from mfa_session.flow import LoginRequest, login, resolve_profile, still_valid
+from mfa_session.migrate import login_vault, offer_move
+from mfa_session.models import LoginResult, Outcome, SessionCredentials
+from mfa_session.profiles import AwsFiles, read_config_profiles, read_credentials
+from mfa_session.prompts import QuestionaryPrompter
+from mfa_session.render import result_line
+from mfa_session.state import DeviceMemory, LayoutMemory, UsedSteps, WrittenSections, state_file
+from mfa_session.store import CredentialsStore, LongTermCopy, WriteReport
+from mfa_session.style import Style
+from mfa_session.timefmt import parse_expiration
+from mfa_session.used_codes import GuardedAws
+from mfa_session.vault import KeyringFirst, KeyringVault
+
+log = logging.getLogger("mfa_session")
+
+FROM_CONFIG = "(role_arn of the config profile)"
+ROLE_SUFFIX = "-role"
+
+
+class Prompting(enum.Enum):
+    STDERR = "stderr"
+    """Prompts on stderr when stdin is a terminal; a code may come on stdin (login, export)."""
+    TTY = "tty"
+    """Prompts on /dev/tty only; stdin and stdout belong to the caller (credential-process)."""
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    """What every command may say about the session; commands leave out what they lack."""
+
+    profile: str | None = None
+    write_profile: str | None = None
+    duration: int | None = None
+    device: str | None = None
+    code: str | None = None
+    code_command: str | None = None
+    force: bool = False
+    min_remaining: int = 15
+    assume_role: str | None = None
+    role_session_name: str | None = None
+    no_keyring: bool = False
+    quiet: bool = False
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> SessionOptions:
+        given = {f.name: getattr(args, f.name) for f in fields(cls) if hasattr(args, f.name)}
+        return cls(**given)
+
+
+@dataclass(frozen=True)
+class Obtained:
+    result: LoginResult
+    """Where the credentials are, until when, and whether a login happened."""
+    credentials: SessionCredentials
+    follow_up: Callable[[], list[str]] | None = None
+    """After the result is shown: the offer to move the key into the keyring; its lines."""
+
+
+# --- flags shared by the commands ---------------------------------------------------------
+
+
+def add_code_command_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--code-command",
+        metavar="CMD",
+        help="get the code from this program's output, e.g. 'ykman oath accounts code -s NAME' "
+        "(default: mfa_code_command of the config profile)",
+    )
+
+
+def add_role_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--assume-role",
+        nargs="?",
+        const=FROM_CONFIG,
+        metavar="ARN",
+        help="after the session, assume this role (no ARN: role_arn of the config profile) "
+        "and write its credentials to --write-profile, default NAME-role",
+    )
+    parser.add_argument(
+        "--role-session-name",
+        metavar="NAME",
+        help="the role session's name, shown in CloudTrail (default: mfa-login-PROFILE)",
+    )
+
+
+def configure_session(parser: argparse.ArgumentParser, *, profile_required: bool = False) -> None:
+    """The flags of the commands that hand out the session (export, exec, credential-process)."""
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        required=profile_required,
+        help="profile whose session to use"
+        + ("" if profile_required else " (default: AWS_PROFILE, else a picker, else default)"),
+    )
+    parser.add_argument(
+        "--min-remaining",
+        type=int,
+        default=15,
+        metavar="MINUTES",
+        help="log in first when less than this is left of the session (default: 15)",
+    )
+    parser.add_argument(
+        "--duration", type=int, metavar="SECONDS", help="session length when a login is needed"
+    )
+    parser.add_argument("--device", metavar="SERIAL", help="MFA device ARN for a login")
+    add_code_command_option(parser)
+    add_role_options(parser)
+
+
+# --- the work ------------------------------------------------------------------------------
+
+
+def obtain(
+    options: SessionOptions,
+    *,
+    environ: Mapping[str, str],
+    stdin: TextIO,
+    stderr: TextIO,
+    prompting: Prompting = Prompting.STDERR,
+    clock: Callable[[], datetime] | None = None,
+    offer_keyring_move: bool = False,
+) -> Obtained:
+    now = clock or _now
+    # A malformed --code stops here, before any file is read.
+    fixed = FixedCode(options.code) if options.code is not None else None
+    files = AwsFiles.from_environment(environ)
+    with contextlib.ExitStack() as stack:
+        if prompting is Prompting.TTY:
+            tty = _open_tty()
+            terminal = tty[1] if tty else None
+            if tty is not None:
+                stack.callback(tty[0].close)
+                stack.callback(tty[1].close)
+            interactive = tty is not None
+            prompter = QuestionaryPrompter(*tty) if tty else QuestionaryPrompter()
+        else:
+            interactive = stdin.isatty() and stderr.isatty()
+            terminal = stderr if interactive else None
+            prompter = QuestionaryPrompter()
+        profile = resolve_profile(
+            options.profile, environ, interactive=interactive, files=files, prompter=prompter
+        )
+        config = read_config_profiles(files).get(profile, {})
+        role_arn = _role_arn(options.assume_role, profile, config, files)
+        minimum = timedelta(minutes=options.min_remaining)
+
+        role_target = None
+        if role_arn is not None:
+            role_target = options.write_profile or profile + ROLE_SUFFIX
+            valid = still_valid(
+                LoginRequest(profile=role_target, force=options.force, min_remaining=minimum),
+                files,
+                now(),
+            )
+            if valid is not None:
+                return Obtained(valid, stored_session(files, role_target))
+
+        request = LoginRequest(
+            profile=profile,
+            write_profile=None if role_arn else options.write_profile,
+            duration=options.duration,
+            device=options.device,
+            # With a role, --force renews the role's credentials; the session is reused.
+            force=options.force and role_arn is None,
+            min_remaining=minimum,
+        )
+        log.debug("profile %s, session into [%s]", profile, request.target)
+        state = state_file(environ)
+        codes = fixed or _code_source(
+            options, config, files, stdin, prompter, profile, prompting, terminal
+        )
+        file_store = CredentialsStore(files.credentials)
+        store = RecordingStore(file_store, WrittenSections(state), profile)
+        layout = LayoutMemory(state)
+
+        def warn(problem: KeyringUnusable) -> None:
+            # Said where a person can act on it; scripts go on quietly from the file layout.
+            log.debug("keyring: %s", problem)
+            if terminal is not None and not options.quiet:
+                print(f"mfa-login: {problem}; using the credentials file", file=terminal)
+
+        vault = login_vault(
+            profile,
+            files=files,
+            layout=layout,
+            keyring=KeyringVault(environ),
+            no_keyring=options.no_keyring,
+            warn=warn,
+        )
+        result = login(
+            request,
+            files=files,
+            store=store,
+            aws=GuardedAws(Boto3Aws(), UsedSteps(state), codes, profile=profile, terminal=terminal),
+            codes=codes,
+            prompter=prompter,
+            memory=DeviceMemory(state),
+            vault=vault,
+            clock=now,
+        )
+        follow_up: Callable[[], list[str]] | None = None
+        offer = offer_keyring_move and interactive and prompting is Prompting.STDERR
+        renewed = result.outcome is Outcome.RENEWED
+        if offer and not options.quiet and renewed and isinstance(vault, KeyringFirst):
+            keyring_first = vault
+
+            def follow_up() -> list[str]:
+                return offer_move(
+                    profile,
+                    files=files,
+                    vault=keyring_first,
+                    store=file_store,
+                    layout=layout,
+                    confirm=prompter,
+                )
+
+        session = stored_session(files, result.profile)
+        if role_arn is None or role_target is None:
+            return Obtained(result, session, follow_up)
+        return _assume(session, result, role_arn, role_target, options, profile, config, store, now)
+
+
+def _assume(
+    session: SessionCredentials,
+    result: LoginResult,
+    role_arn: str,
+    role_target: str,
+    options: SessionOptions,
+    profile: str,
+    config: Mapping[str, str],
+    store: RecordingStore,
+    now: Callable[[], datetime],
+) -> Obtained:
+    from mfa_session.roles import assume_role, default_session_name
+
+    log.debug("assuming %s with the session of [%s]", role_arn, result.profile)
+    role = assume_role(
+        session,
+        region_for(config.get("region"), None),
+        role_arn,
+        options.role_session_name or default_session_name(profile),
+    )
+    report = store.write_session(role_target, role)
+    notices = (*result.notices, *report.notices)
+    if result.outcome is Outcome.RENEWED:
+        notices = (*notices, result_line(result, now()))
+    return Obtained(
+        LoginResult(
+            role_target, Outcome.RENEWED, role.expiration, role.expiration - now(), notices
+        ),
+        role,
+    )
+
+
+def _role_arn(
+    flag: str | None, profile: str, config: Mapping[str, str], files: AwsFiles
+) -> str | None:
+    if flag != FROM_CONFIG:
+        return flag
+    configured = config.get("role_arn", "").strip()
+    if not configured:
+        raise NoRoleArn(profile=profile, config_file=files.config)
+    return configured
+
+
+def _code_source(
+    options: SessionOptions,
+    config: Mapping[str, str],
+    files: AwsFiles,
+    stdin: TextIO,
+    prompter: QuestionaryPrompter,
+    profile: str,
+    prompting: Prompting,
+    terminal: TextIO | None,
+) -> CodeSource:
+    """--code-command, else mfa_code_command, else stdin (not for credential-process), else
+    a prompt; with no terminal to prompt on, credential-process fails when a code is needed."""
+    if options.code_command:
+        return CommandCode(options.code_command, "--code-command")
+    if config.get("mfa_code_command", "").strip():
+        return CommandCode(
+            config["mfa_code_command"].strip(), f"mfa_code_command of [profile {profile}]"
+        )
+    if prompting is Prompting.STDERR:
+        return PromptedCode(prompter) if stdin.isatty() else StdinCode(stdin)
+    if terminal is None:
+        return NoTerminalCode(profile, files)
+    return PromptedCode(prompter)
+
+
+def _open_tty() -> tuple[TextIO, TextIO] | None:
+    """The controlling terminal, to read from and to write to (a tty cannot be opened "r+"
+    in text mode: it is not seekable); the caller closes both."""
+    try:
+        reader = open("/dev/tty", encoding="utf-8")  # noqa: SIM115 - closed by the caller
+    except OSError:  # no controlling terminal: a cron job, a service, a detached SDK
+        return None
+    try:
+        return reader, open("/dev/tty", "w", encoding="utf-8")
+    except OSError:
+        reader.close()
+        return None
+
+
+class NoTerminalCode:
+    """Stands in for a prompt where there is no terminal: asking for a code is the error."""
+
+    interactive = False
+
+    def __init__(self, profile: str, files: AwsFiles) -> None:
+        self._profile = profile
+        self._files = files
+
+    def next_code(self, label: str, *, after_rejection: bool) -> str:  # noqa: ARG002 - fails
+        raise NoTerminal(profile=self._profile, config_file=self._files.config)
+
+
+class RecordingStore:
+    """The credentials store, noting in the state file which sections mfa-login wrote."""
+
+    def __init__(self, inner: CredentialsStore, record: WrittenSections, profile: str) -> None:
+        self._inner = inner
+        self._record = record
+        self._profile = profile
+
+    def write_session(
+        self,
+        target: str,
+        session: SessionCredentials,
+        *,
+        keep_long_term_in: LongTermCopy | None = None,
+    ) -> WriteReport:
+        report = self._inner.write_session(target, session, keep_long_term_in=keep_long_term_in)
+        self._record.record(target, self._profile)
+        return report
+
+
+def stored_session(files: AwsFiles, section: str) -> SessionCredentials:
+    """The session in [section], as every AWS SDK reads it."""
+    values = read_credentials(files).get(section, {})
+    key_id = values.get("aws_access_key_id", "").strip()
+    secret = values.get("aws_secret_access_key", "").strip()
+    token = values.get("aws_session_token", "").strip()
+    expiration = parse_expiration(values.get("expiration", ""))
+    if not (key_id and secret and token) or expiration is None:
+        raise NoStoredSession(section=section, credentials_file=files.credentials)
+    return SessionCredentials(key_id, secret, token, expiration)
+
+
+def show_result(result: LoginResult, stream: TextIO, environ: Mapping[str, str]) -> None:
+    """The notices and the one line a person reads after a login, coloured on a terminal."""
+    style = Style(stream, environ)
+    for notice in result.notices:
+        print(f"mfa-login: {notice}", file=stream)
+    print(result_line(result, _now(), paint=lambda text: style.paint(text, "green")), file=stream)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

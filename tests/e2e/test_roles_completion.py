@@ -1,0 +1,183 @@
+"""--assume-role after the session, and the completion scripts in real shells."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from tests.conftest import Home
+from tests.e2e.formats_helpers import AWS, configured, sections, shell_env
+from tests.e2e.helpers import mfa_login, write_config
+from tests.emulator import EmulatedUser, Emulator
+
+pytestmark = pytest.mark.e2e
+
+
+def test_assume_role_writes_the_role_and_reuses_it_while_valid(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    role_arn = emulator.create_role(f"{aws_user.name}-deploy")
+    configured(home, aws_user)
+
+    run = mfa_login(
+        emulator,
+        "--profile",
+        "admin",
+        "--code",
+        aws_user.code(),
+        "--assume-role",
+        role_arn,
+        "--role-session-name",
+        "alice-deploy",
+    )
+
+    assert run.code == 0, run.stderr
+    assert "admin-role: session valid for 1h00m" in run.stderr or "for 59m" in run.stderr
+    written = sections(home.credentials)
+    assert written["admin"]["aws_access_key_id"].startswith("ASIA")  # the MFA session
+    assert written["admin-role"]["aws_access_key_id"].startswith("ASIA")
+    assert written["admin-role"]["aws_access_key_id"] != written["admin"]["aws_access_key_id"]
+    cli = subprocess.run(
+        [AWS, "sts", "get-caller-identity", "--profile", "admin-role", "--output", "json"],
+        capture_output=True,
+        text=True,
+        env=shell_env(emulator),
+        timeout=60,
+        check=False,
+    )
+    assert cli.returncode == 0, cli.stderr
+    assert json.loads(cli.stdout)["Arn"].endswith(
+        ":assumed-role/" + role_arn.split("/")[-1] + "/alice-deploy"
+    )
+
+    emulator.reset_counts()
+    again = mfa_login(emulator, "--profile", "admin", "--assume-role", role_arn)
+    assert again.code == 0, again.stderr
+    assert "admin-role: still valid" in again.stderr
+    assert emulator.request_count(aws_user.access_key_id) == 0
+
+    status = mfa_login(emulator, "status", "--names")
+    assert status.stdout.split() == ["admin", "admin-role"]
+
+
+def test_assume_role_from_the_config_and_its_absence(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    configured(home, aws_user)
+    missing = mfa_login(emulator, "--profile", "admin", "--code", aws_user.code(), "--assume-role")
+    assert missing.code == 3
+    assert "has no role_arn" in missing.stderr
+
+    role_arn = emulator.create_role(f"{aws_user.name}-ops")
+    write_config(
+        home, f"[profile admin]\nmfa_serial = {aws_user.mfa_serials[0]}\nrole_arn = {role_arn}\n"
+    )
+    run = mfa_login(
+        emulator,
+        "--profile",
+        "admin",
+        "--code",
+        aws_user.code(),
+        "--assume-role",
+        "--write-profile",
+        "ops",
+    )
+    assert run.code == 0, run.stderr
+    assert sections(home.credentials)["ops"]["aws_access_key_id"].startswith("ASIA")
+
+    refused = mfa_login(
+        emulator, "--profile", "admin", "--assume-role", role_arn + "-gone", "--write-profile", "x"
+    )
+    assert refused.code == 5
+    assert "AWS refused AssumeRole of" in refused.stderr
+
+
+def test_bash_completion_loads_and_completes(home: Home, emulator: Emulator) -> None:
+    (home.credentials).write_text("[work-long-term]\naws_access_key_id = AKIAX\n")
+    script = (
+        'eval "$(mfa-login completion bash)" || exit 3\n'
+        # What bash does on Tab: the words, the index, then (command, current, previous).
+        "COMP_WORDS=(mfa-login ex); COMP_CWORD=1; _mfa_login mfa-login ex mfa-login\n"
+        'echo "${COMPREPLY[*]}"\n'
+        "COMP_WORDS=(mfa-login status --pro); COMP_CWORD=2; _mfa_login mfa-login --pro status\n"
+        'echo "${COMPREPLY[*]}"\n'
+        "COMP_WORDS=(mfa-login export --profile ''); COMP_CWORD=3\n"
+        "_mfa_login mfa-login '' --profile; echo \"${COMPREPLY[*]}\"\n"
+        "COMP_WORDS=(mfa-login export --format p); COMP_CWORD=3; _mfa_login mfa-login p --format\n"
+        'echo "${COMPREPLY[*]}"\n'
+        "COMP_WORDS=(mfa-login exec -- aw); COMP_CWORD=3; _mfa_login mfa-login aw --\n"
+        'echo "${COMPREPLY[*]}"\n'
+    )
+    done = subprocess.run(
+        ["bash", "--norc", "-c", script],
+        capture_output=True,
+        text=True,
+        env=shell_env(emulator),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    lines = done.stdout.splitlines()
+    assert lines[:4] == ["export exec", "--profile", "work", "powershell"]
+    assert "aws" in lines[4].split()  # after exec --: commands on PATH
+
+
+def test_zsh_script_is_the_bash_one_behind_bashcompinit(emulator: Emulator) -> None:
+    run = mfa_login(emulator, "completion", "zsh")
+    assert run.code == 0
+    assert "bashcompinit" in run.stdout
+    assert "complete -F _mfa_login mfa-login" in run.stdout
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed (Debian: zsh)")
+def test_zsh_completion_loads_and_completes(home: Home, emulator: Emulator) -> None:
+    (home.credentials).write_text("[work-long-term]\naws_access_key_id = AKIAX\n")
+    script = (
+        'eval "$(mfa-login completion zsh)" || exit 3\n'
+        # What bashcompinit does on Tab: 1-based words, CURRENT-1, then the same arguments.
+        "COMP_WORDS=(mfa-login export --profile ''); COMP_CWORD=3\n"
+        "_mfa_login mfa-login '' --profile; echo \"${COMPREPLY[*]}\"\n"
+        "COMP_WORDS=(mfa-login export --fo); COMP_CWORD=2; _mfa_login mfa-login --fo export\n"
+        'echo "${COMPREPLY[*]}"\n'
+    )
+    done = subprocess.run(
+        ["zsh", "-f", "-c", script],
+        capture_output=True,
+        text=True,
+        env=shell_env(emulator),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    first, second = done.stdout.splitlines()
+    assert first == "work"
+    # zsh filters by the typed prefix itself (compadd), so the list is whole here.
+    assert "--format" in second.split()
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed (Debian: fish)")
+def test_fish_completion_loads_and_completes(home: Home, emulator: Emulator) -> None:
+    (home.credentials).write_text("[work-long-term]\naws_access_key_id = AKIAX\n")
+    script = (
+        "mfa-login completion fish | source\n"
+        "complete -C 'mfa-login ex'\n"
+        "echo ---\n"
+        "complete -C 'mfa-login exec --profile '\n"
+    )
+    done = subprocess.run(
+        ["fish", "--no-config", "-c", script],
+        capture_output=True,
+        text=True,
+        env=shell_env(emulator),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    first, second = done.stdout.split("---\n")
+    assert sorted(line.split("\t")[0] for line in first.splitlines()) == ["exec", "export"]
+    assert [line.split("\t")[0] for line in second.splitlines()] == ["work"]

@@ -1,0 +1,101 @@
+"""`mfa-login status`: states, exit codes, JSON, colour, and no boto3 on its path."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import timedelta
+
+import pexpect
+import pytest
+
+from tests.conftest import Home
+from tests.e2e.formats_helpers import configured, logged_in, write_session
+from tests.e2e.helpers import MFA_LOGIN, command_env, mfa_login
+from tests.emulator import EmulatedUser, Emulator
+
+pytestmark = pytest.mark.e2e
+
+
+def test_status_of_each_state_sets_the_exit_code(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    configured(home, aws_user)
+    logged_in(emulator, aws_user)
+    write_session(home, "soon", timedelta(minutes=5))
+    write_session(home, "old", timedelta(hours=-2))
+
+    valid = mfa_login(emulator, "status", "--profile", "admin")
+    assert valid.code == 0, valid.stderr
+    assert valid.stdout.split()[:2] == ["admin", "valid"]
+    assert "left)" in valid.stdout
+    assert mfa_login(emulator, "status", "--profile", "soon").code == 10
+    expired = mfa_login(emulator, "status", "--profile", "old")
+    assert expired.code == 11
+    assert "expired" in expired.stdout
+    assert "since" in expired.stdout
+    none = mfa_login(emulator, "status", "--profile", "nobody")
+    assert none.code == 11
+    assert none.stdout.split() == ["nobody", "no", "session"]
+    quiet = mfa_login(emulator, "status", "--profile", "soon", "--quiet")
+    assert (quiet.code, quiet.stdout) == (10, "")
+
+    everything = mfa_login(emulator, "status")
+    assert everything.code == 0
+    assert [line.split()[0] for line in everything.stdout.splitlines()] == ["admin", "old", "soon"]
+    assert "\033[" not in everything.stdout  # not a terminal: no colour
+    names = mfa_login(emulator, "status", "--names")
+    assert names.stdout.split() == ["admin", "old", "soon"]
+
+
+def test_status_json(home: Home, emulator: Emulator, aws_user: EmulatedUser) -> None:
+    configured(home, aws_user)
+    logged_in(emulator, aws_user)
+    write_session(home, "old", timedelta(hours=-1))
+
+    run = mfa_login(emulator, "status", "--json")
+
+    assert run.code == 0, run.stderr
+    found = {entry["profile"]: entry for entry in json.loads(run.stdout)}
+    assert found["admin"]["state"] == "valid"
+    assert found["admin"]["expiration"].endswith("Z")
+    assert 11 * 3600 < found["admin"]["seconds_left"] <= 12 * 3600
+    assert found["old"]["state"] == "expired"
+    assert found["old"]["seconds_left"] == 0
+    assert "session-secret" not in run.stdout
+
+    one = mfa_login(emulator, "status", "--json", "--profile", "old")
+    assert one.code == 11
+    assert [entry["profile"] for entry in json.loads(one.stdout)] == ["old"]
+
+
+def test_status_is_coloured_on_a_terminal_unless_no_color(home: Home, emulator: Emulator) -> None:
+    write_session(home, "admin", timedelta(hours=3))
+    coloured = pexpect.run(
+        f"{MFA_LOGIN} status", env=command_env(emulator), encoding="utf-8", timeout=30
+    )
+    assert "\033[32mvalid" in coloured
+    plain = pexpect.run(
+        f"{MFA_LOGIN} status",
+        env=command_env(emulator, NO_COLOR="1"),
+        encoding="utf-8",
+        timeout=30,
+    )
+    assert "admin  valid" in plain
+    assert "\033[" not in plain
+
+
+def test_status_never_imports_boto3_questionary_or_keyring(home: Home) -> None:
+    write_session(home, "admin", timedelta(hours=3))
+    probe = (
+        "import sys\n"
+        "from mfa_session.cli import main\n"
+        "code = main(['status'])\n"
+        "heavy = [m for m in ('boto3', 'botocore', 'questionary', 'keyring') if m in sys.modules]\n"
+        "print(code, heavy)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.stdout.splitlines()[-1] == "0 []", done.stderr
