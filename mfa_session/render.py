@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from mfa_session.models import LoginResult, Outcome
+from datetime import datetime, timedelta
 from mfa_session.timefmt import format_remaining
+
+# The still-valid shortcut prints through this module: no typing, no models at import time
+# (mypy treats any TYPE_CHECKING as true).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from mfa_session.models import LoginResult
 
 
 def local_time(moment: datetime, now: datetime) -> str:
@@ -15,8 +19,19 @@ def local_time(moment: datetime, now: datetime) -> str:
 
 
 def result_line(result: LoginResult, now: datetime) -> str:
+    # Imported here: the still-valid shortcut uses still_valid_line without loading models.
+    from mfa_session.models import Outcome
+
+    if result.outcome is Outcome.STILL_VALID:
+        return still_valid_line(result.profile, result.expiration, result.remaining, now)
     until = local_time(result.expiration, now)
     left = format_remaining(result.remaining)
-    if result.outcome is Outcome.STILL_VALID:
-        return f"{result.profile}: still valid for {left} (until {until}); --force renews it"
     return f"{result.profile}: session valid for {left} (until {until})"
+
+
+def still_valid_line(
+    profile: str, expiration: datetime, remaining: timedelta, now: datetime
+) -> str:
+    until = local_time(expiration, now)
+    left = format_remaining(remaining)
+    return f"{profile}: still valid for {left} (until {until}); --force renews it"

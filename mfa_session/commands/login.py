@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import logging
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import TextIO
 
-# None of these imports boto3, botocore, questionary or keyring at import time: the
-# still-valid path must stay as fast as a bare Python start.
-from mfa_session.aws import Boto3Aws
-from mfa_session.codes import CodeSource, FixedCode, PromptedCode, StdinCode
-from mfa_session.flow import LoginRequest, login, resolve_profile
-from mfa_session.profiles import AwsFiles
-from mfa_session.prompts import QuestionaryPrompter
-from mfa_session.render import result_line
-from mfa_session.state import DeviceMemory, state_file
-from mfa_session.store import CredentialsStore
-from mfa_session.vault import FileOnly
-
-log = logging.getLogger("mfa_session")
+LOGGER = "mfa_session"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -74,6 +61,22 @@ def run(
     stdin: TextIO,
     stderr: TextIO,
 ) -> int:
+    # Imported here, not at the top: `--help` needs only configure(). None of these imports
+    # boto3, botocore, questionary or keyring at import time.
+    import logging
+    from datetime import timedelta
+
+    from mfa_session.aws import Boto3Aws
+    from mfa_session.codes import CodeSource, FixedCode, PromptedCode, StdinCode
+    from mfa_session.flow import LoginRequest, login, resolve_profile
+    from mfa_session.profiles import AwsFiles
+    from mfa_session.prompts import QuestionaryPrompter
+    from mfa_session.render import result_line
+    from mfa_session.state import DeviceMemory, state_file
+    from mfa_session.store import CredentialsStore
+    from mfa_session.vault import FileOnly
+
+    log = logging.getLogger(LOGGER)
     if args.debug:
         _debug_logging(stderr)
     interactive = stdin.isatty() and stderr.isatty()
@@ -122,6 +125,9 @@ def _now() -> datetime:
 
 
 def _debug_logging(stderr: TextIO) -> None:
+    import logging
+
+    log = logging.getLogger(LOGGER)
     handler = logging.StreamHandler(stderr)
     handler.setFormatter(logging.Formatter("mfa-login: debug: %(message)s"))
     log.addHandler(handler)
