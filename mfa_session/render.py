@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+
 from mfa_session.timefmt import format_remaining
 
 # The still-valid shortcut prints through this module: no typing, no models at import time
