@@ -56,7 +56,9 @@ class Sample:
 class Case:
     name: str
     run: Callable[[int], Sample]
+    """Round number to a sample; round -1 is the warm-up, which measures peak memory."""
     samples: list[Sample] = field(default_factory=list)
+    peak_rss_kb: int | None = None
 
 
 @dataclass
@@ -129,20 +131,29 @@ def environment(home: Path, emulator: Emulator, **extra: str) -> dict[str, str]:
     return env
 
 
-def timed(argv: list[str], env: dict[str, str], stdin_text: str = "") -> Sample:
-    """Wall time from spawn to exit, and the child's own peak memory (wait4's rusage)."""
-    with tempfile.TemporaryFile("w+") as stdin, tempfile.TemporaryFile("w+") as output:
+def timed(
+    argv: list[str], env: dict[str, str], stdin_text: str = "", *, memory: bool = False
+) -> Sample:
+    """Wall time from spawn to exit; with `memory`, the child's peak RSS instead of a time.
+
+    Peak memory comes from /usr/bin/time (GNU time's %M): a child forked from this big
+    process would report this process's size in its own ru_maxrss.
+    """
+    report = tempfile.NamedTemporaryFile("r", suffix=".rss")  # noqa: SIM115 - closed below
+    if memory:
+        argv = ["/usr/bin/time", "-f", "%M", "-o", report.name, *argv]
+    with report, tempfile.TemporaryFile("w+") as stdin, tempfile.TemporaryFile("w+") as output:
         stdin.write(stdin_text)
         stdin.seek(0)
         started = time.perf_counter()
         child = subprocess.Popen(argv, env=env, stdin=stdin, stdout=output, stderr=output)
-        _, status, usage = os.wait4(child.pid, 0)
+        child.wait()
         seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
         if child.returncode != 0:
             output.seek(0)
             raise RuntimeError(f"{argv} exited {child.returncode}:\n{output.read()[-2000:]}")
-    return Sample(seconds, usage.ru_maxrss)
+        rss = int(report.read().split()[-1]) if memory else None
+    return Sample(seconds, rss)
 
 
 def in_terminal(
@@ -150,6 +161,7 @@ def in_terminal(
 ) -> Sample:
     """Enter-to-done: from the Enter that submits the code to the end of the process."""
     child = pexpect.spawn(argv[0], argv[1:], env=env, encoding="utf-8", timeout=60)
+    child.delaybeforesend = None  # pexpect sleeps 50 ms before each send by default
     try:
         child.expect(prompt)
         time.sleep(TYPING_SECONDS)
@@ -216,7 +228,9 @@ class Bench:
         self, argv: list[str], home: Path | None = None, **extra: str
     ) -> Callable[[int], Sample]:
         where = home or fresh_home(self.root, "plain")
-        return lambda _round: timed(argv, environment(where, self.emulator, **extra))
+        return lambda number: timed(
+            argv, environment(where, self.emulator, **extra), memory=number < 0
+        )
 
     # A login per run: a fresh user (its first code is unused), files in a fresh home.
     def login(
@@ -227,14 +241,14 @@ class Bench:
         stdin: bool = False,
         extra: Callable[[EmulatedUser], dict[str, str]] | None = None,
     ) -> Callable[[int], Sample]:
-        def run(_round: int) -> Sample:
+        def run(number: int) -> Sample:
             user = self.user()
             home = fresh_home(self.root, layout)
             write_layout(home, user, layout)
             env = environment(home, self.emulator, **(extra(user) if extra else {}))
             code = user.code()
             args = argv(user, code)
-            sample = timed(args, env, stdin_text=code + "\n" if stdin else "")
+            sample = timed(args, env, stdin_text=code + "\n" if stdin else "", memory=number < 0)
             sample.round_trips = self.emulator.request_count(user.access_key_id)
             return sample
 
@@ -257,8 +271,8 @@ class Bench:
         timed(first(user, code), env, stdin_text=code + "\n" if stdin else "")
         before = self.emulator.request_count(user.access_key_id)
 
-        def run(_round: int) -> Sample:
-            sample = timed(again, env)
+        def run(number: int) -> Sample:
+            sample = timed(again, env, memory=number < 0)
             sample.round_trips = self.emulator.request_count(user.access_key_id) - before
             return sample
 
@@ -426,7 +440,7 @@ def discovery_round_trips(bench: Bench) -> int:
 
 def measure(group: Group, rounds: int) -> None:
     for case in group.cases:
-        case.run(-1)  # warm-up: .pyc files, page cache; not counted
+        case.peak_rss_kb = case.run(-1).max_rss_kb  # warm-up: .pyc files, page cache
     for number in range(rounds):
         shift = number % len(group.cases)
         for case in group.cases[shift:] + group.cases[:shift]:
@@ -442,13 +456,12 @@ def summary(group: Group) -> dict[str, Any]:
         over = [
             (s.seconds - b.seconds) * 1000 for s, b in zip(case.samples, base.samples, strict=True)
         ]
-        rss = [s.max_rss_kb for s in case.samples if s.max_rss_kb is not None]
         trips = {s.round_trips for s in case.samples if s.round_trips is not None}
         rows[case.name] = {
             "median_ms": statistics.median(times),
             "ratio": statistics.median(paired),
             "over_baseline_ms": statistics.median(over),
-            "peak_rss_mb": statistics.median(rss) / 1024 if rss else None,
+            "peak_rss_mb": case.peak_rss_kb / 1024 if case.peak_rss_kb else None,
             "round_trips": sorted(trips),
             "times_ms": [round(t, 2) for t in times],
         }
