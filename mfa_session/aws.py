@@ -48,6 +48,8 @@ class AwsApi(Protocol):
         self, key: LongTermKey, region: str, device: MfaDevice, code: str, duration: int
     ) -> SessionCredentials: ...
 
+    def get_caller_identity(self, key: LongTermKey, region: str) -> str: ...
+
 
 def region_for(configured: str | None, device: MfaDevice | None) -> str:
     """The profile's region, else the main region of the device's partition (aws-cn, aws-us-gov)."""
@@ -91,6 +93,13 @@ class Boto3Aws:
             session_token=creds["SessionToken"],
             expiration=expiration.astimezone(timezone.utc),
         )
+
+    def get_caller_identity(self, key: LongTermKey, region: str) -> str:
+        """The ARN of the key's IAM user: proof that AWS accepts the key, before it is stored."""
+        client = self._slot("sts", key, region).get()
+        with _translated("GetCallerIdentity", key):
+            arn: str = client.get_caller_identity()["Arn"]
+        return arn
 
     def _slot(self, service: str, key: LongTermKey, region: str) -> _ClientSlot:
         with self._lock:

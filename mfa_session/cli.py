@@ -25,6 +25,8 @@ PROG = "mfa-login"
 SUBCOMMANDS: dict[str, str] = {
     # name: module in mfa_session.commands with configure(parser) and run(args, ...).
     # Imported only when named, so one command's dependencies never slow another.
+    "setup": "setup",
+    "forget": "forget",
 }
 
 DESCRIPTION = (

@@ -190,3 +190,76 @@ class AnotherLoginWriting(MfaSessionError):
 class UnreadableFile(MfaSessionError):
     fmt = "{path} cannot be read: {reason}"
     exit_code = ExitCode.FILE_UNSAFE
+
+
+# --- the OS keyring ------------------------------------------------------------------------
+
+_KEEP_FILE = "or keep the key in the credentials file with mfa-login --no-keyring"
+
+
+class KeyringUnusable(MfaSessionError):
+    """The keyring cannot be used; each subclass names the backend and what to do."""
+
+    exit_code = ExitCode.KEYRING_UNUSABLE
+
+
+class NoKeyring(KeyringUnusable):
+    fmt = (
+        "no OS keyring is available (backend {backend}): install a Secret Service "
+        "(gnome-keyring or KeePassXC) and unlock it in a D-Bus session, " + _KEEP_FILE
+    )
+
+
+class KeyringLocked(KeyringUnusable):
+    fmt = (
+        "the OS keyring is locked (backend {backend}): unlock it (log in to the desktop, "
+        "or run gnome-keyring-daemon --unlock), " + _KEEP_FILE
+    )
+
+
+class KeyringFailed(KeyringUnusable):
+    fmt = (
+        "the OS keyring failed (backend {backend}: {reason}): check that its Secret Service "
+        "is running and unlocked, " + _KEEP_FILE
+    )
+
+
+class KeyringForgets(KeyringUnusable):
+    fmt = (
+        "the OS keyring did not keep the key (backend {backend}: reading it back {outcome}); "
+        "the credentials file was left as it was: install and unlock a Secret Service, "
+        + _KEEP_FILE
+    )
+
+
+class KeyringPlaintext(KeyringUnusable):
+    fmt = (
+        "the keyring backend {backend} keeps secrets in a plain file, no safer than the "
+        "credentials file, so mfa-login stores no key there: install and unlock a Secret "
+        "Service (PYTHON_KEYRING_BACKEND=keyring.backends.SecretService.Keyring), " + _KEEP_FILE
+    )
+
+
+class KeyringSetting(KeyringUnusable):
+    fmt = (
+        "PYTHON_KEYRING_BACKEND={value} names no usable keyring backend ({reason}): unset it, "
+        "or set it to one such as keyring.backends.SecretService.Keyring, " + _KEEP_FILE
+    )
+
+
+class NoKeyringItem(MfaSessionError):
+    fmt = "the OS keyring holds no key for profile {profile} (service {service}, item {profile})"
+    exit_code = ExitCode.NOT_CONFIGURED
+
+
+class KeyringItemDamaged(MfaSessionError):
+    fmt = (
+        "the keyring item {profile} of service {service} does not hold a key mfa-login wrote: "
+        "run mfa-login forget --profile {profile}, then mfa-login setup --profile {profile}"
+    )
+    exit_code = ExitCode.NOT_CONFIGURED
+
+
+class MalformedAccessKey(MfaSessionError):
+    fmt = "{what} does not look like an AWS long-term access key: {reason}"
+    exit_code = ExitCode.USAGE

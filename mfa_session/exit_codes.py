@@ -20,5 +20,7 @@ class ExitCode(IntEnum):
     """The credentials file could not be changed safely; it was left as it was."""
     KEY_REJECTED = 7
     """AWS refused the long-term key itself (unknown, inactive, wrong secret, a session key)."""
+    KEYRING_UNUSABLE = 8
+    """The OS keyring is missing, locked, failing or unsafe; the file layout had no key either."""
     INTERRUPTED = 130
     """Ctrl-C or end of input at a prompt; nothing was written."""

@@ -208,7 +208,8 @@ def _long_term_key(
     if from_vault is not None:
         return from_vault
     long_term = profile + LONG_TERM_SUFFIX
-    if long_term in credentials:
+    # A section left with only aws_mfa_device once its key moved into the keyring is no key.
+    if _names_a_key(credentials.get(long_term, {})):
         return _key_from_section(
             long_term, credentials[long_term], KeySource.LONG_TERM_SECTION, files
         )
@@ -216,6 +217,41 @@ def _long_term_key(
     if holds_long_term_key(section):
         return _key_from_section(profile, section, KeySource.PROFILE_SECTION, files)
     raise NoLongTermKey(profile=profile, credentials_file=files.credentials)
+
+
+def key_in_file(profile: str, files: AwsFiles) -> LongTermKey | None:
+    """Step 3 without the keyring: the key the credentials file holds for `profile`, if any."""
+    from mfa_session.vault import FileOnly
+
+    try:
+        return _long_term_key(profile, read_credentials(files), FileOnly(), files)
+    except NoLongTermKey:
+        return None
+
+
+def _names_a_key(values: Mapping[str, str]) -> bool:
+    return any(
+        values.get(name, "").strip() for name in ("aws_access_key_id", "aws_secret_access_key")
+    )
+
+
+def find_device(
+    request: LoginRequest,
+    key: LongTermKey,
+    *,
+    files: AwsFiles,
+    aws: AwsApi,
+    codes: CodeSource,
+    prompter: Prompter,
+    memory: DeviceMemory,
+) -> tuple[MfaDevice, DeviceOrigin, list[str]]:
+    """Step 4 on its own (for `setup`): the device a login would use, where it came from."""
+    config = read_config_profiles(files).get(request.profile, {})
+    notices: list[str] = []
+    device, origin = _device(
+        request, config, read_credentials(files), key, aws, codes, prompter, memory, files, notices
+    )
+    return device, origin, notices
 
 
 def _key_from_section(

@@ -17,6 +17,7 @@ class KeySource(enum.Enum):
     KEYRING = "keyring"
     LONG_TERM_SECTION = "long-term section"
     PROFILE_SECTION = "profile section"
+    ENTERED = "entered at setup"
 
 
 @dataclass(frozen=True)

@@ -52,3 +52,26 @@ class QuestionaryPrompter:
         from prompt_toolkit.output import create_output
 
         return {"output": create_output(stdout=sys.stderr)}
+
+    def confirm(self, message: str, *, default: bool) -> bool:
+        import questionary
+
+        answer: bool = questionary.confirm(
+            message, default=default, **self._terminal()
+        ).unsafe_ask()
+        return answer
+
+    def ask_access_key_id(self) -> str:
+        import questionary
+
+        answer: str = questionary.text("Access key ID (AKIA...):", **self._terminal()).unsafe_ask()
+        return answer
+
+    def ask_secret(self, access_key_id: str) -> str:
+        import questionary
+
+        # Typed hidden: a secret never shows on the screen or in a terminal recording.
+        answer: str = questionary.password(
+            f"Secret access key of {access_key_id}:", **self._terminal()
+        ).unsafe_ask()
+        return answer

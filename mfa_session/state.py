@@ -1,4 +1,5 @@
-"""The product's own small state file: the MFA device chosen for each profile.
+"""The product's own small state file: the MFA device chosen for each profile, and the
+profiles whose long-term key stays in the credentials file (`--no-keyring`).
 
 It lives in $XDG_STATE_HOME/mfa-session/state.json (default ~/.local/state/...), never in
 ~/.aws/config, which belongs to the person. It holds device ARNs only, no secrets.
@@ -21,25 +22,9 @@ def state_file(environ: Mapping[str, str]) -> Path:
     return Path(base) / "mfa-session" / "state.json"
 
 
-class DeviceMemory:
+class _StateFile:
     def __init__(self, path: Path) -> None:
         self.path = path
-
-    def recall(self, profile: str) -> str | None:
-        serial = self._load().get("devices", {}).get(profile)
-        return serial if isinstance(serial, str) else None
-
-    def remember(self, profile: str, serial: str) -> None:
-        data = self._load()
-        devices = data.setdefault("devices", {})
-        if devices.get(profile) != serial:
-            devices[profile] = serial
-            self._save(data)
-
-    def forget(self, profile: str) -> None:
-        data = self._load()
-        if data.get("devices", {}).pop(profile, None) is not None:
-            self._save(data)
 
     def _load(self) -> dict[str, dict[str, str]]:
         try:
@@ -60,3 +45,44 @@ class DeviceMemory:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
             raise
+
+
+class DeviceMemory(_StateFile):
+    """The MFA device chosen for each profile."""
+
+    def recall(self, profile: str) -> str | None:
+        serial = self._load().get("devices", {}).get(profile)
+        return serial if isinstance(serial, str) else None
+
+    def remember(self, profile: str, serial: str) -> None:
+        data = self._load()
+        devices = data.setdefault("devices", {})
+        if devices.get(profile) != serial:
+            devices[profile] = serial
+            self._save(data)
+
+    def forget(self, profile: str) -> None:
+        data = self._load()
+        if data.get("devices", {}).pop(profile, None) is not None:
+            self._save(data)
+
+
+class LayoutMemory(_StateFile):
+    """Profiles whose long-term key stays in the credentials file: no keyring, no offer."""
+
+    FILE = "file"
+
+    def keeps_file(self, profile: str) -> bool:
+        return self._load().get("long_term_keys", {}).get(profile) == self.FILE
+
+    def keep_file(self, profile: str) -> None:
+        data = self._load()
+        layouts = data.setdefault("long_term_keys", {})
+        if layouts.get(profile) != self.FILE:
+            layouts[profile] = self.FILE
+            self._save(data)
+
+    def clear(self, profile: str) -> None:
+        data = self._load()
+        if data.get("long_term_keys", {}).pop(profile, None) is not None:
+            self._save(data)

@@ -72,6 +72,28 @@ class CredentialsStore:
             self._replace(real, original, new_text, mode, changed)
         return WriteReport(tuple(notices))
 
+    def remove_long_term(self, section: str, access_key_id: str) -> WriteReport:
+        """Delete the key `access_key_id` from `section` once it is kept elsewhere (the keyring).
+
+        Only the two key lines go; other values (aws_mfa_device) and a commented header stay.
+        """
+        real = self._real_path()
+        notices: list[str] = []
+        with self._locked(real):
+            original = real.read_bytes() if real.exists() else b""
+            document = _parse(real, original)
+            values = document.get(section, {})
+            if values.get("aws_access_key_id", "").strip() != access_key_id:
+                raise FileNotSafe(path=real, reason=f"[{section}] no longer holds {access_key_id}")
+            for name in ("aws_access_key_id", "aws_secret_access_key"):
+                values.pop(name, None)
+            if not values and not any(document.comments.get(section, [])):
+                del document[section]
+            new_text = _render(document)
+            mode = _target_mode(real, notices)
+            self._replace(real, original, new_text, mode, {section})
+        return WriteReport(tuple(notices))
+
     def _real_path(self) -> Path:
         if self.path.is_symlink():
             target = self.path.resolve()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,3 +57,14 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
     # The metadata service is never asked, and no ~/.aws outside tmp_path is ever read.
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     return Home(root, aws / "credentials", aws / "config", root / ".local" / "state")
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[tuple[str, str], str]]:
+    """An empty in-memory keyring, chosen as a person would: with PYTHON_KEYRING_BACKEND."""
+    from tests.keyring_backends import MEMORY, MemoryKeyring
+
+    MemoryKeyring.items.clear()
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", MEMORY)
+    yield MemoryKeyring.items
+    MemoryKeyring.items.clear()

@@ -48,6 +48,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="section that receives the session (default: the profile itself)",
     )
+    parser.add_argument(
+        "--no-keyring",
+        action="store_true",
+        help="keep this profile's long-term key in the credentials file: never read the OS "
+        "keyring nor offer to move the key there (remembered; mfa-login setup undoes it)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing on success")
     parser.add_argument(
         "--debug", action="store_true", help="explain each step on stderr (never a secret)"
@@ -68,13 +74,16 @@ def run(
 
     from mfa_session.aws import Boto3Aws
     from mfa_session.codes import CodeSource, FixedCode, PromptedCode, StdinCode
+    from mfa_session.errors import KeyringUnusable
     from mfa_session.flow import LoginRequest, login, resolve_profile
+    from mfa_session.migrate import login_vault, offer_move
+    from mfa_session.models import Outcome
     from mfa_session.profiles import AwsFiles
     from mfa_session.prompts import QuestionaryPrompter
     from mfa_session.render import result_line
-    from mfa_session.state import DeviceMemory, state_file
+    from mfa_session.state import DeviceMemory, LayoutMemory, state_file
     from mfa_session.store import CredentialsStore
-    from mfa_session.vault import FileOnly
+    from mfa_session.vault import KeyringFirst, KeyringVault
 
     log = logging.getLogger(LOGGER)
     if args.debug:
@@ -102,21 +111,44 @@ def run(
         min_remaining=timedelta(minutes=args.min_remaining),
     )
     log.debug("profile %s, session into [%s]", profile, request.target)
+    store = CredentialsStore(files.credentials)
+    layout = LayoutMemory(state_file(environ))
+
+    def warn(problem: KeyringUnusable) -> None:
+        # Said where a person can act on it; scripts go on quietly from the file layout.
+        log.debug("keyring: %s", problem)
+        if interactive and not args.quiet:
+            print(f"mfa-login: {problem}; using the credentials file", file=stderr)
+
+    vault = login_vault(
+        profile,
+        files=files,
+        layout=layout,
+        keyring=KeyringVault(environ),
+        no_keyring=args.no_keyring,
+        warn=warn,
+    )
     result = login(
         request,
         files=files,
-        store=CredentialsStore(files.credentials),
+        store=store,
         aws=Boto3Aws(),
         codes=codes,
         prompter=prompter,
         memory=DeviceMemory(state_file(environ)),
-        vault=FileOnly(),
+        vault=vault,
         clock=_now,
     )
     if not args.quiet:
         for notice in result.notices:
             print(f"mfa-login: {notice}", file=stderr)
         print(result_line(result, _now()), file=stderr)
+    offer = interactive and not args.quiet and result.outcome is Outcome.RENEWED
+    if offer and isinstance(vault, KeyringFirst):
+        for line in offer_move(
+            profile, files=files, vault=vault, store=store, layout=layout, confirm=prompter
+        ):
+            print(f"mfa-login: {line}", file=stderr)
     return 0
 
 

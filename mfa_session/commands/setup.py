@@ -1,0 +1,156 @@
+"""Put a profile's long-term key into the OS keyring, checked by AWS first, and log in once.
+
+The key comes from [NAME-long-term] or [NAME] of the credentials file, else it is asked for
+(the secret typed hidden). Off a terminal: --access-key-id, the secret as the first line of
+standard input, the MFA code from --code or the next line.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import TextIO
+
+from mfa_session.aws import Boto3Aws, region_for
+from mfa_session.codes import CodeSource, FixedCode, PromptedCode, StdinCode
+from mfa_session.errors import MalformedAccessKey, UsageError
+from mfa_session.flow import DeviceOrigin, LoginRequest, find_device, key_in_file, login
+from mfa_session.migrate import move_into_keyring
+from mfa_session.models import LONG_TERM_PREFIX, SESSION_PREFIX, KeySource, LongTermKey
+from mfa_session.profiles import AwsFiles, read_config_profiles
+from mfa_session.prompts import QuestionaryPrompter
+from mfa_session.render import result_line
+from mfa_session.state import DeviceMemory, LayoutMemory, state_file
+from mfa_session.store import CredentialsStore
+from mfa_session.vault import KeyringVault
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--profile", metavar="NAME", help="profile to set up (default: AWS_PROFILE, else default)"
+    )
+    parser.add_argument(
+        "--access-key-id",
+        metavar="AKIA...",
+        help="the key's ID when the credentials file has none (its secret: first line of stdin)",
+    )
+    parser.add_argument("--device", metavar="SERIAL", help="MFA device ARN (as for the login)")
+    parser.add_argument(
+        "--code", metavar="CODE", help="the 6-digit code for the first login (default: as login)"
+    )
+    parser.add_argument("--duration", type=int, metavar="SECONDS", help="as for the login")
+
+
+def run(
+    args: argparse.Namespace,
+    *,
+    environ: Mapping[str, str],
+    stdin: TextIO,
+    stderr: TextIO,
+) -> int:
+    interactive = stdin.isatty() and stderr.isatty()
+    prompter = QuestionaryPrompter()
+    profile = args.profile or environ.get("AWS_PROFILE") or "default"
+    files = AwsFiles.from_environment(environ)
+
+    def say(line: str) -> None:
+        print(f"mfa-login: {line}", file=stderr)
+
+    key = key_in_file(profile, files)
+    if key is not None and args.access_key_id:
+        raise UsageError(
+            detail=f"[{key.section}] already holds {key.access_key_id}: leave out "
+            "--access-key-id to move that key into the keyring"
+        )
+    if key is not None:
+        say(f"using the long-term key {key.access_key_id} in [{key.section}]")
+    else:
+        key = _entered_key(profile, args.access_key_id, interactive, stdin, prompter)
+
+    codes: CodeSource
+    if args.code is not None:
+        codes = FixedCode(args.code)
+    elif not interactive:
+        codes = StdinCode(stdin)
+    else:
+        codes = PromptedCode(prompter)
+
+    aws = Boto3Aws()
+    config = read_config_profiles(files).get(profile, {})
+    # One GetCallerIdentity before anything is stored: a wrong key is said here, not later.
+    arn = aws.get_caller_identity(key, region_for(config.get("region"), None))
+    say(f"AWS accepts {key.access_key_id}: {arn}")
+
+    memory = DeviceMemory(state_file(environ))
+    request = LoginRequest(profile=profile, device=args.device, duration=args.duration, force=True)
+    device, origin, notices = find_device(
+        request, key, files=files, aws=aws, codes=codes, prompter=prompter, memory=memory
+    )
+    for notice in notices:
+        say(notice)
+    if origin is DeviceOrigin.DISCOVERED:
+        memory.remember(profile, device.serial)
+    say(f"MFA device {device.serial} ({origin.value})")
+
+    keyring = KeyringVault(environ)
+    store = CredentialsStore(files.credentials)
+    for line in move_into_keyring(profile, key, keyring, store):
+        say(line)
+    LayoutMemory(state_file(environ)).clear(profile)
+
+    result = login(
+        request,
+        files=files,
+        store=store,
+        aws=aws,
+        codes=codes,
+        prompter=prompter,
+        memory=memory,
+        vault=keyring,
+        clock=_now,
+    )
+    for notice in result.notices:
+        say(notice)
+    print(result_line(result, _now()), file=stderr)
+    return 0
+
+
+def _entered_key(
+    profile: str,
+    access_key_id: str | None,
+    interactive: bool,
+    stdin: TextIO,
+    prompter: QuestionaryPrompter,
+) -> LongTermKey:
+    if interactive:
+        key_id = (access_key_id or prompter.ask_access_key_id()).strip()
+        _check_key_id(key_id)
+        secret = prompter.ask_secret(key_id)
+    else:
+        if not access_key_id:
+            raise UsageError(
+                detail=f"the credentials file has no key for {profile}: pass --access-key-id "
+                "and the secret access key as the first line of standard input"
+            )
+        key_id = access_key_id.strip()
+        _check_key_id(key_id)
+        secret = stdin.readline()
+    secret = secret.strip()
+    if not secret:
+        raise MalformedAccessKey(what="the secret access key", reason="nothing was entered")
+    if any(char.isspace() for char in secret):
+        raise MalformedAccessKey(what="the secret access key", reason="it contains spaces")
+    return LongTermKey(key_id, secret, KeySource.ENTERED, profile)
+
+
+def _check_key_id(key_id: str) -> None:
+    what = f"access key ID {key_id!r}"
+    if key_id.startswith(SESSION_PREFIX):
+        raise MalformedAccessKey(what=what, reason="ASIA... is a session key; use the AKIA... key")
+    if not key_id.startswith(LONG_TERM_PREFIX) or not (key_id.isascii() and key_id.isalnum()):
+        raise MalformedAccessKey(what=what, reason="expected AKIA followed by letters and digits")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
