@@ -1,5 +1,5 @@
 """`python -m mfa_session` runs the same command as `mfa-login`."""
 
-from mfa_session.cli import main
+from mfa_session.cli import run_program
 
-raise SystemExit(main())
+run_program()

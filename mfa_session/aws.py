@@ -144,13 +144,21 @@ def _make_client(service: str, key: LongTermKey, region: str) -> BaseClient:
         read_timeout=READ_TIMEOUT,
         retries={"total_max_attempts": 1},
     )
-    return session.create_client(
+    client = session.create_client(
         service,
         region_name=region,
         aws_access_key_id=key.access_key_id,
         aws_secret_access_key=key.secret_access_key,
         config=config,
     )
+    # Load now, off the main thread, what the first request would load after Enter: the
+    # operation's model, and the IDNA codec the socket layer uses for the host name.
+    client.meta.service_model.operation_model(_OPERATIONS[service])
+    "localhost".encode("idna")
+    return client
+
+
+_OPERATIONS = {"sts": "GetSessionToken", "iam": "ListMFADevices"}
 
 
 class _translated:

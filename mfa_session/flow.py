@@ -43,8 +43,8 @@ from mfa_session.profiles import (
     read_config_profiles,
     read_credentials,
 )
+from mfa_session.shortcut import profile_without_picker, valid_until
 from mfa_session.store import LongTermCopy, WriteReport
-from mfa_session.timefmt import parse_expiration
 
 log = logging.getLogger(__name__)
 
@@ -115,17 +115,13 @@ def resolve_profile(
     prompter: Prompter,
 ) -> str:
     """Step 1: --profile, else AWS_PROFILE, else a picker on a terminal, else "default"."""
-    if explicit:
-        return explicit
-    if environ.get("AWS_PROFILE"):
-        return environ["AWS_PROFILE"]
-    if interactive:
-        choices = loginable_profiles(read_credentials(files), read_config_profiles(files))
-        if len(choices) > 1:
-            return prompter.choose_profile(choices)
-        if choices:
-            return choices[0]
-    return "default"
+    named = profile_without_picker(
+        explicit,
+        environ,
+        interactive=interactive,
+        choices=lambda: loginable_profiles(read_credentials(files), read_config_profiles(files)),
+    )
+    return named if isinstance(named, str) else prompter.choose_profile(named)
 
 
 def still_valid(request: LoginRequest, files: AwsFiles, now: datetime) -> LoginResult | None:
@@ -133,15 +129,10 @@ def still_valid(request: LoginRequest, files: AwsFiles, now: datetime) -> LoginR
     if request.force:
         return None
     section = read_credentials(files).get(request.target, {})
-    if not section.get("aws_session_token") or holds_long_term_key(section):
-        return None
-    expiration = parse_expiration(section.get("expiration", ""))
+    expiration = valid_until(section, now, request.min_remaining)
     if expiration is None:
         return None
-    remaining = expiration - now
-    if remaining <= request.min_remaining:
-        return None
-    return LoginResult(request.target, Outcome.STILL_VALID, expiration, remaining)
+    return LoginResult(request.target, Outcome.STILL_VALID, expiration, expiration - now)
 
 
 def login(

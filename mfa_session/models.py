@@ -6,7 +6,10 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-LONG_TERM_PREFIX = "AKIA"
+from mfa_session import inifiles
+
+# Defined where the still-valid shortcut reads it without importing dataclasses.
+LONG_TERM_PREFIX = inifiles.LONG_TERM_PREFIX
 SESSION_PREFIX = "ASIA"
 
 

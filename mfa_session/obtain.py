@@ -30,6 +30,7 @@ from mfa_session.models import LoginResult, Outcome, SessionCredentials
 from mfa_session.profiles import AwsFiles, read_config_profiles, read_credentials
 from mfa_session.prompts import QuestionaryPrompter
 from mfa_session.render import result_line
+from mfa_session.session_flags import FROM_CONFIG
 from mfa_session.state import DeviceMemory, LayoutMemory, UsedSteps, WrittenSections, state_file
 from mfa_session.store import CredentialsStore, LongTermCopy, WriteReport
 from mfa_session.style import Style
@@ -39,7 +40,6 @@ from mfa_session.vault import KeyringFirst, KeyringVault
 
 log = logging.getLogger("mfa_session")
 
-FROM_CONFIG = "(role_arn of the config profile)"
 ROLE_SUFFIX = "-role"
 
 
@@ -80,58 +80,6 @@ class Obtained:
     credentials: SessionCredentials
     follow_up: Callable[[], list[str]] | None = None
     """After the result is shown: the offer to move the key into the keyring; its lines."""
-
-
-# --- flags shared by the commands ---------------------------------------------------------
-
-
-def add_code_command_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--code-command",
-        metavar="CMD",
-        help="get the code from this program's output, e.g. 'ykman oath accounts code -s NAME' "
-        "(default: mfa_code_command of the config profile)",
-    )
-
-
-def add_role_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--assume-role",
-        nargs="?",
-        const=FROM_CONFIG,
-        metavar="ARN",
-        help="after the session, assume this role (no ARN: role_arn of the config profile) "
-        "and write its credentials to --write-profile, default NAME-role",
-    )
-    parser.add_argument(
-        "--role-session-name",
-        metavar="NAME",
-        help="the role session's name, shown in CloudTrail (default: mfa-login-PROFILE)",
-    )
-
-
-def configure_session(parser: argparse.ArgumentParser, *, profile_required: bool = False) -> None:
-    """The flags of the commands that hand out the session (export, exec, credential-process)."""
-    parser.add_argument(
-        "--profile",
-        metavar="NAME",
-        required=profile_required,
-        help="profile whose session to use"
-        + ("" if profile_required else " (default: AWS_PROFILE, else a picker, else default)"),
-    )
-    parser.add_argument(
-        "--min-remaining",
-        type=int,
-        default=15,
-        metavar="MINUTES",
-        help="log in first when less than this is left of the session (default: 15)",
-    )
-    parser.add_argument(
-        "--duration", type=int, metavar="SECONDS", help="session length when a login is needed"
-    )
-    parser.add_argument("--device", metavar="SERIAL", help="MFA device ARN for a login")
-    add_code_command_option(parser)
-    add_role_options(parser)
 
 
 # --- the work ------------------------------------------------------------------------------

@@ -20,19 +20,36 @@ on the paths that must stay fast. A worked example:
 
 from __future__ import annotations
 
-import configparser
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from mfa_session.errors import DanglingLink, UnreadableFile
-from mfa_session.models import LONG_TERM_PREFIX
+from mfa_session.errors import DanglingLink
 
-Sections = dict[str, dict[str, str]]
+# The reading itself lives in `inifiles` (standard library only) so that the still-valid
+# shortcut can use it without this module's imports; these names stay importable from here.
+from mfa_session.inifiles import (
+    LONG_TERM_SUFFIX,
+    Sections,
+    config_path,
+    config_profiles,
+    credentials_path,
+    holds_long_term_key,
+    loginable_profiles,
+    read_ini,
+)
 
-LONG_TERM_SUFFIX = "-long-term"
-"""aws-mfa's layout: the key of profile NAME lives in [NAME-long-term]."""
+__all__ = [
+    "LONG_TERM_SUFFIX",
+    "AwsFiles",
+    "Sections",
+    "holds_long_term_key",
+    "loginable_profiles",
+    "read_config_profiles",
+    "read_credentials",
+    "read_ini",
+]
 
 
 @dataclass(frozen=True)
@@ -43,28 +60,7 @@ class AwsFiles:
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> AwsFiles:
         """The same variables and defaults botocore uses."""
-        return cls(
-            credentials=_expand(environ.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")),
-            config=_expand(environ.get("AWS_CONFIG_FILE", "~/.aws/config")),
-        )
-
-
-def _expand(path: str) -> Path:
-    return Path(os.path.expanduser(os.path.expandvars(path)))
-
-
-def read_ini(path: Path) -> Sections:
-    """Every section of an INI file as plain strings; a missing file reads as empty."""
-    parser = configparser.RawConfigParser()
-    try:
-        with path.open(encoding="utf-8") as handle:
-            parser.read_file(handle)
-    except FileNotFoundError:
-        return {}
-    except (configparser.Error, UnicodeDecodeError, OSError) as err:
-        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise UnreadableFile(path=path, reason=reason) from err
-    return {name: dict(parser.items(name)) for name in parser.sections()}
+        return cls(credentials=Path(credentials_path(environ)), config=Path(config_path(environ)))
 
 
 def read_credentials(files: AwsFiles) -> Sections:
@@ -77,27 +73,4 @@ def read_credentials(files: AwsFiles) -> Sections:
 
 def read_config_profiles(files: AwsFiles) -> Sections:
     """Config sections keyed by profile name: "[profile admin]" is "admin"."""
-    profiles: Sections = {}
-    for section, values in read_ini(files.config).items():
-        if section == "default":
-            profiles.setdefault("default", values)
-        elif section.startswith("profile "):
-            # botocore lets "[profile default]" win over "[default]".
-            profiles[section[len("profile ") :].strip()] = values
-    return profiles
-
-
-def holds_long_term_key(section: Mapping[str, str]) -> bool:
-    return section.get("aws_access_key_id", "").strip().startswith(LONG_TERM_PREFIX)
-
-
-def loginable_profiles(credentials: Sections, config: Sections) -> list[str]:
-    """Profiles a login can start from: a long-term key in the file, or an MFA device set."""
-    names: set[str] = set()
-    for section, values in credentials.items():
-        if section.endswith(LONG_TERM_SUFFIX):
-            names.add(section[: -len(LONG_TERM_SUFFIX)])
-        elif holds_long_term_key(values):
-            names.add(section)
-    names.update(name for name, values in config.items() if values.get("mfa_serial"))
-    return sorted(names)
+    return config_profiles(read_ini(files.config))

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from mfa_session.models import LoginResult, Outcome
 from mfa_session.timefmt import format_remaining
+
+# The still-valid shortcut prints through this module: no typing, no models at import time
+# (mypy treats any TYPE_CHECKING as true).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from mfa_session.models import LoginResult
 
 
 def local_time(moment: datetime, now: datetime) -> str:
@@ -15,11 +20,28 @@ def local_time(moment: datetime, now: datetime) -> str:
     return local.strftime("%H:%M") if same_day else local.strftime("%a %d %b %H:%M")
 
 
-def result_line(
-    result: LoginResult, now: datetime, paint: Callable[[str], str] = lambda text: text
-) -> str:
+def _plain(text: str) -> str:
+    return text
+
+
+def result_line(result: LoginResult, now: datetime, paint: Callable[[str], str] = _plain) -> str:
+    # Imported here: the still-valid shortcut uses still_valid_line without loading models.
+    from mfa_session.models import Outcome
+
+    if result.outcome is Outcome.STILL_VALID:
+        return still_valid_line(result.profile, result.expiration, result.remaining, now, paint)
     until = local_time(result.expiration, now)
     left = paint(format_remaining(result.remaining))
-    if result.outcome is Outcome.STILL_VALID:
-        return f"{result.profile}: still valid for {left} (until {until}); --force renews it"
     return f"{result.profile}: session valid for {left} (until {until})"
+
+
+def still_valid_line(
+    profile: str,
+    expiration: datetime,
+    remaining: timedelta,
+    now: datetime,
+    paint: Callable[[str], str] = _plain,
+) -> str:
+    until = local_time(expiration, now)
+    left = paint(format_remaining(remaining))
+    return f"{profile}: still valid for {left} (until {until}); --force renews it"

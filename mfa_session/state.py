@@ -33,12 +33,22 @@ class _StateFile:
     def _load(self) -> dict[str, dict[str, Any]]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            # A damaged state file only costs one IAM lookup; it is rewritten on success.
+        except (OSError, ValueError):
+            # A missing, unreadable or damaged state file only costs one IAM lookup.
             return {}
         return data if isinstance(data, dict) else {}
 
     def _save(self, data: Mapping[str, object]) -> None:
+        """Best effort: the state only saves round trips and guards codes, so a folder that
+        cannot be written (a read-only or full home) must never cost the person a session."""
+        try:
+            self._write(data)
+        except OSError as err:
+            import logging
+
+            logging.getLogger("mfa_session").debug("state file %s not saved: %s", self.path, err)
+
+    def _write(self, data: Mapping[str, object]) -> None:
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".state.", suffix=".tmp")
         try:

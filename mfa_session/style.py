@@ -5,8 +5,11 @@ NO_COLOR (https://no-color.org): any non-empty value turns colour off.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TextIO
+# The still-valid shortcut colours its line too: nothing here may load typing at run time.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import TextIO
 
 _CODES = {"green": "32", "yellow": "33", "red": "31", "dim": "2", "bold": "1"}
 

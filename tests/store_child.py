@@ -45,7 +45,7 @@ def main(mode: str, profile: str) -> int:
     if fault:
         _install_fault(fault, credentials)
     if mode == "login":
-        import mfa_session.commands.login as login_command
+        import mfa_session.obtain as login_command
         from mfa_session.cli import main as cli_main
 
         fake = FakeAws()

@@ -7,6 +7,7 @@ import contextlib
 import io
 import itertools
 import os
+import secrets
 from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
@@ -15,7 +16,14 @@ from pathlib import Path
 from mfa_session.models import LongTermKey, MfaDevice, SessionCredentials
 
 DEVICE = "arn:aws:iam::123456789012:mfa/work"
-CODE = "123456"
+
+
+def fresh_code() -> str:
+    """A code as a person types it: a new one each login. The product remembers codes AWS
+    took and refuses them a second time, so a fixed code would trip that guard."""
+    return f"{secrets.randbelow(10**6):06d}"
+
+
 TEMP_SUFFIX = ".mfa-login.tmp"
 Sections = dict[str, dict[str, str]]
 
@@ -46,7 +54,9 @@ class FakeAws:
         assert key.secret_access_key
         assert region
         assert device.serial == DEVICE
-        assert code == CODE
+        assert len(code) == 6, code
+        assert code.isascii(), code
+        assert code.isdigit(), code
         assert 900 <= duration <= 129600
         tag = f"{os.getpid()}X{next(self._counter)}"
         session = SessionCredentials(
@@ -61,7 +71,7 @@ class FakeAws:
 
 
 def login_args(profile: str, *extra: str) -> list[str]:
-    return ["--profile", profile, "--code", CODE, "--device", DEVICE, "--force", *extra]
+    return ["--profile", profile, "--code", fresh_code(), "--device", DEVICE, "--force", *extra]
 
 
 def run_command(args: list[str]) -> tuple[int, str]:

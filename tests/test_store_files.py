@@ -36,7 +36,7 @@ NOBODY = 65534
 @pytest.fixture(autouse=True)
 def fake_aws(monkeypatch: pytest.MonkeyPatch) -> FakeAws:
     fake = FakeAws()
-    monkeypatch.setattr("mfa_session.commands.login.Boto3Aws", lambda: fake)
+    monkeypatch.setattr("mfa_session.obtain.Boto3Aws", lambda: fake)
     return fake
 
 
@@ -150,7 +150,7 @@ def test_a_held_lock_means_nothing_is_written(home: Home, monkeypatch: pytest.Mo
     home.credentials.write_text(LONG_TERM)
     home.credentials.chmod(0o600)
     monkeypatch.setattr(
-        "mfa_session.commands.login.CredentialsStore",
+        "mfa_session.obtain.CredentialsStore",
         functools.partial(CredentialsStore, lock_timeout=0.2),
     )
     with (home.credentials.parent / "credentials.lock").open("w") as held:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from mfa_session.commands.export import credential_process_json
-from mfa_session.obtain import Prompting, SessionOptions, configure_session, obtain
+from mfa_session.session_flags import configure_session
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +33,9 @@ def run(
     stdin: TextIO,
     stderr: TextIO,
 ) -> int:
+    # The login machinery loads only when the command runs, never for --help.
+    from mfa_session.obtain import Prompting, SessionOptions, obtain
+
     obtained = obtain(
         SessionOptions.from_args(args),
         environ=environ,

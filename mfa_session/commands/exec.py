@@ -14,7 +14,7 @@ from typing import TextIO
 
 from mfa_session.commands.export import variables
 from mfa_session.errors import CommandNotExecutable, CommandNotFound, UsageError
-from mfa_session.obtain import SessionOptions, configure_session, obtain, show_result
+from mfa_session.session_flags import configure_session
 
 DROPPED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
 
@@ -33,6 +33,9 @@ def run(
     stdin: TextIO,
     stderr: TextIO,
 ) -> int:
+    # The login machinery loads only when the command runs, never for --help.
+    from mfa_session.obtain import SessionOptions, obtain, show_result
+
     command = list(args.command)
     if command and command[0] == "--":
         command = command[1:]

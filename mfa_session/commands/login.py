@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 from collections.abc import Mapping
 from typing import TextIO
 
-# None of these imports boto3, botocore, questionary or keyring at import time: the
-# still-valid path must stay as fast as a bare Python start.
-from mfa_session.obtain import (
-    SessionOptions,
-    add_code_command_option,
-    add_role_options,
-    obtain,
-    show_result,
-)
+from mfa_session.session_flags import add_code_command_option, add_role_options
 
-log = logging.getLogger("mfa_session")
+LOGGER = "mfa_session"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -79,6 +70,10 @@ def run(
     stdin: TextIO,
     stderr: TextIO,
 ) -> int:
+    # Imported here, not at the top: `--help` needs only configure(). obtain imports no
+    # boto3, botocore, questionary or keyring at import time.
+    from mfa_session.obtain import SessionOptions, obtain, show_result
+
     if args.debug:
         _debug_logging(stderr)
     obtained = obtain(
@@ -96,6 +91,9 @@ def run(
 
 
 def _debug_logging(stderr: TextIO) -> None:
+    import logging
+
+    log = logging.getLogger(LOGGER)
     handler = logging.StreamHandler(stderr)
     handler.setFormatter(logging.Formatter("mfa-login: debug: %(message)s"))
     log.addHandler(handler)

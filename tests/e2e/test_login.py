@@ -205,3 +205,18 @@ def test_interrupt_at_the_prompt_exits_130_and_writes_nothing(
     assert child.exitstatus == 130
     assert home.credentials.read_bytes() == before
     assert emulator.request_count(aws_user.access_key_id, "GetSessionToken") == 0
+
+
+def test_unwritable_state_folder_never_costs_the_session(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, tmp_path: Path
+) -> None:
+    """Regression: the used-code record was saved before the session and crashed the login."""
+    write_long_term(home, "admin", aws_user, layout="long-term")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    env = command_env(emulator, XDG_STATE_HOME=str(blocker / "state"))
+
+    run = mfa_login(emulator, "--profile", "admin", "--code", aws_user.code(), env=env)
+
+    assert run.code == 0, run.stderr
+    assert sections(home.credentials)["admin"]["aws_access_key_id"].startswith("ASIA")

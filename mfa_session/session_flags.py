@@ -1,0 +1,61 @@
+"""The flags of the commands that hand out a session, declared without importing the work.
+
+`--help` of every command builds its parser from here; the login machinery (obtain.py and
+what it imports) is loaded only when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+FROM_CONFIG = "(role_arn of the config profile)"
+"""--assume-role given without an ARN: take role_arn from the config profile."""
+
+
+def add_code_command_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--code-command",
+        metavar="CMD",
+        help="get the code from this program's output, e.g. 'ykman oath accounts code -s NAME' "
+        "(default: mfa_code_command of the config profile)",
+    )
+
+
+def add_role_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--assume-role",
+        nargs="?",
+        const=FROM_CONFIG,
+        metavar="ARN",
+        help="after the session, assume this role (no ARN: role_arn of the config profile) "
+        "and write its credentials to --write-profile, default NAME-role",
+    )
+    parser.add_argument(
+        "--role-session-name",
+        metavar="NAME",
+        help="the role session's name, shown in CloudTrail (default: mfa-login-PROFILE)",
+    )
+
+
+def configure_session(parser: argparse.ArgumentParser, *, profile_required: bool = False) -> None:
+    """The flags of the commands that hand out the session (export, exec, credential-process)."""
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        required=profile_required,
+        help="profile whose session to use"
+        + ("" if profile_required else " (default: AWS_PROFILE, else a picker, else default)"),
+    )
+    parser.add_argument(
+        "--min-remaining",
+        type=int,
+        default=15,
+        metavar="MINUTES",
+        help="log in first when less than this is left of the session (default: 15)",
+    )
+    parser.add_argument(
+        "--duration", type=int, metavar="SECONDS", help="session length when a login is needed"
+    )
+    parser.add_argument("--device", metavar="SERIAL", help="MFA device ARN for a login")
+    add_code_command_option(parser)
+    add_role_options(parser)

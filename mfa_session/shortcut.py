@@ -1,0 +1,149 @@
+"""The daily case first: a session that is still valid, answered before anything heavy loads.
+
+`cli.main` calls `still_valid_exit` before it imports argparse, the login's modules or the
+error classes, so `mfa-login` run again on a fresh session costs little more than Python's
+own start. It understands only the plain flags of a login (--profile, --write-profile,
+--min-remaining, --duration, --device, --quiet). Anything else, and any doubt (a picker
+would be needed, a file is unreadable, a number is not one), returns None and the full
+command runs and decides, so every message and exit code stays the full command's own.
+
+The two rules here, which profile and whether its session is still valid, are the ones
+`flow` applies too; this module imports nothing but the standard library and `inifiles`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta, timezone
+
+from mfa_session.inifiles import (
+    config_path,
+    config_profiles,
+    credentials_path,
+    holds_long_term_key,
+    loginable_profiles,
+    read_ini,
+)
+from mfa_session.timefmt import parse_expiration
+
+# `typing` costs a few milliseconds to import; mypy treats any TYPE_CHECKING as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
+
+_WITH_VALUE: dict[str, Callable[[str], object]] = {
+    "--profile": str,
+    "--write-profile": str,
+    "--min-remaining": int,  # the same conversion argparse applies (type=int)
+    "--duration": int,
+    "--device": str,
+}
+_SWITCHES = frozenset({"--quiet"})
+DEFAULT_MIN_REMAINING = 15
+
+
+def profile_without_picker(
+    explicit: str | None,
+    environ: Mapping[str, str],
+    *,
+    interactive: bool,
+    choices: Callable[[], list[str]],
+) -> str | list[str]:
+    """Step 1: --profile, else AWS_PROFILE, else the only choice on a terminal, else "default".
+
+    On a terminal with several loginable profiles it returns them: a person picks one.
+    """
+    if explicit:
+        return explicit
+    if environ.get("AWS_PROFILE"):
+        return environ["AWS_PROFILE"]
+    if interactive:
+        found = choices()
+        if len(found) > 1:
+            return found
+        if found:
+            return found[0]
+    return "default"
+
+
+def valid_until(
+    section: Mapping[str, str], now: datetime, min_remaining: timedelta
+) -> datetime | None:
+    """Step 2: the expiration of the session in `section` when more than `min_remaining` is left.
+
+    None for no session token, a long-term key, an expiration that is not a time, or a
+    session about to end.
+    """
+    if not section.get("aws_session_token") or holds_long_term_key(section):
+        return None
+    expiration = parse_expiration(section.get("expiration", ""))
+    if expiration is None or expiration - now <= min_remaining:
+        return None
+    return expiration
+
+
+def still_valid_exit(
+    argv: Sequence[str], environ: Mapping[str, str], *, stdin: TextIO, stderr: TextIO
+) -> int | None:
+    """Exit status 0 after saying so when the session is still valid; None to run in full."""
+    flags = _plain_login_flags(argv)
+    if flags is None:
+        return None
+    try:
+        credentials = read_ini(credentials_path(environ))
+        named = profile_without_picker(
+            flags.get("--profile"),
+            environ,
+            interactive=stdin.isatty() and stderr.isatty(),
+            choices=lambda: loginable_profiles(
+                credentials, config_profiles(read_ini(config_path(environ)))
+            ),
+        )
+        if not isinstance(named, str):
+            return None
+        target = flags.get("--write-profile") or named
+        minutes = int(flags.get("--min-remaining", DEFAULT_MIN_REMAINING))
+        now = datetime.now(timezone.utc)
+        expiration = valid_until(credentials.get(target, {}), now, timedelta(minutes=minutes))
+    except Exception:  # noqa: BLE001 - any doubt goes to the full command, which reports it
+        return None
+    if expiration is None:
+        return None
+    if "--quiet" not in flags:
+        from mfa_session.render import still_valid_line
+        from mfa_session.style import Style
+
+        shown = datetime.now(timezone.utc)
+        style = Style(stderr, environ)
+        line = still_valid_line(
+            target, expiration, expiration - now, shown, lambda text: style.paint(text, "green")
+        )
+        print(line, file=stderr)
+    return 0
+
+
+def _plain_login_flags(argv: Sequence[str]) -> dict[str, str] | None:
+    """The flags as argparse would read them (the last one wins), or None for anything else."""
+    flags: dict[str, str] = {}
+    position = 0
+    while position < len(argv):
+        name, equals, value = argv[position].partition("=")
+        position += 1
+        if name in _SWITCHES and not equals:
+            flags[name] = ""
+            continue
+        if name not in _WITH_VALUE:
+            return None  # a subcommand, --help, --force, --code, an abbreviation, ...
+        if not equals:
+            if position == len(argv):
+                return None
+            value = argv[position]
+            position += 1
+        if value.startswith("-"):
+            return None
+        try:
+            _WITH_VALUE[name](value)
+        except ValueError:
+            return None
+        flags[name] = value
+    return flags

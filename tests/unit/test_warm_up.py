@@ -1,0 +1,144 @@
+"""The STS client is built while the person types the code, and its failure looks the same.
+
+`Boto3Aws.warm_up` starts the slow part of a login (importing botocore, building the client)
+on a background thread as soon as the device is known, before the code prompt. These tests
+use the real Boto3Aws; only the client factory is replaced where a request would be made.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+from mfa_session import aws, cli
+from mfa_session.aws import Boto3Aws
+from mfa_session.flow import LoginRequest, login
+from mfa_session.models import KeySource, LongTermKey, MfaDevice
+from mfa_session.profiles import AwsFiles
+from mfa_session.state import DeviceMemory
+from mfa_session.store import CredentialsStore
+from tests.conftest import Home
+from tests.unit.fakes import KEY_ID, SECRET, EmptyVault, FakePrompter, clock
+
+SERIAL = "arn:aws:iam::123456789012:mfa/alice"
+KEY = LongTermKey(KEY_ID, SECRET, KeySource.LONG_TERM_SECTION, "admin-long-term")
+BAD_REGION = "not a region"
+
+
+class FakeStsClient:
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def get_session_token(self, **params: Any) -> dict[str, Any]:
+        self.calls.append(params)
+        return {
+            "Credentials": {
+                "AccessKeyId": "ASIAFAKESESSION00001",
+                "SecretAccessKey": "session-secret",
+                "SessionToken": "session-token",
+                "Expiration": datetime(2026, 11, 27, 20, tzinfo=timezone.utc),
+            }
+        }
+
+
+class CodeAfterTheClient:
+    """A person typing: the code is given only once the client is ready, or the test fails."""
+
+    interactive = True
+
+    def __init__(self, built: threading.Event) -> None:
+        self.built = built
+
+    def next_code(self, label: str, *, after_rejection: bool) -> str:
+        assert label == f"admin ({SERIAL})"
+        assert not after_rejection
+        # Without the warm-up nothing builds the client before the code is given: this waits
+        # in vain and fails. The timeout only keeps a broken build from hanging the suite.
+        assert self.built.wait(timeout=20), "the client was not built while the code was asked"
+        return "123456"
+
+
+def test_the_client_is_built_on_another_thread_while_the_code_is_asked(
+    home: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home.credentials.write_text(
+        f"[admin-long-term]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n"
+    )
+    home.config.write_text(f"[profile admin]\nmfa_serial = {SERIAL}\nregion = eu-west-1\n")
+    built = threading.Event()
+    builders: list[tuple[str, str, int]] = []
+    client = FakeStsClient()
+
+    def make_client(service: str, key: LongTermKey, region: str) -> FakeStsClient:
+        assert key == KEY
+        builders.append((service, region, threading.get_ident()))
+        built.set()
+        return client
+
+    monkeypatch.setattr(aws, "_make_client", make_client)
+
+    result = login(
+        LoginRequest("admin"),
+        files=AwsFiles(home.credentials, home.config),
+        store=CredentialsStore(home.credentials),
+        aws=Boto3Aws(),
+        codes=CodeAfterTheClient(built),
+        prompter=FakePrompter(),
+        memory=DeviceMemory(home.state / "state.json"),
+        vault=EmptyVault(),
+        clock=clock,
+    )
+
+    assert builders == [("sts", "eu-west-1", builders[0][2])]
+    assert builders[0][2] != threading.get_ident()
+    assert client.calls == [
+        {"DurationSeconds": 43200, "SerialNumber": SERIAL, "TokenCode": "123456"}
+    ]
+    assert result.profile == "admin"
+
+
+def test_a_failed_warm_up_raises_at_the_call_exactly_as_building_there_would(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    botocore_exceptions = pytest.importorskip("botocore.exceptions")
+    with pytest.raises(botocore_exceptions.InvalidRegionError) as without:
+        aws._make_client("sts", KEY, BAD_REGION)
+
+    early = Boto3Aws()
+    early.warm_up(KEY, BAD_REGION)  # fails on its thread, silently for now
+    with pytest.raises(botocore_exceptions.InvalidRegionError) as with_warm_up:
+        early.get_session_token(KEY, BAD_REGION, MfaDevice(SERIAL), "123456", 3600)
+
+    assert str(with_warm_up.value) == str(without.value)
+    # The traceback still shows where the build failed, not only where it was collected.
+    assert any(entry.name == "_make_client" for entry in with_warm_up.traceback)
+    assert capsys.readouterr() == ("", "")  # nothing printed from the background thread
+
+
+def test_a_failed_warm_up_ends_the_command_as_without_it(
+    home: Home, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home.credentials.write_text(
+        f"[admin-long-term]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n"
+    )
+    home.config.write_text(f"[profile admin]\nmfa_serial = {SERIAL}\nregion = {BAD_REGION}\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    argv = ["--profile", "admin", "--code", "123456"]
+    original = home.credentials.read_text()
+
+    with pytest.raises(Exception) as with_warm_up:  # noqa: PT011 - compared below
+        cli.main(argv)
+    shown_with = capsys.readouterr()
+
+    monkeypatch.setattr(Boto3Aws, "warm_up", lambda *_args: None)
+    with pytest.raises(Exception) as without:  # noqa: PT011 - compared below
+        cli.main(argv)
+
+    assert type(with_warm_up.value) is type(without.value)
+    assert str(with_warm_up.value) == str(without.value)
+    assert shown_with == capsys.readouterr()
+    assert home.credentials.read_text() == original
