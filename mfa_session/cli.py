@@ -53,9 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
         + "Exit codes: "
         + ", ".join(f"{code.value} {code.name.lower().replace('_', ' ')}" for code in ExitCode),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=version_line())
     login.configure(parser)
     return parser
+
+
+def version_line() -> str:
+    return f"{PROG} {__version__}"
 
 
 def build_subcommand_parser(name: str) -> tuple[argparse.ArgumentParser, ModuleType]:
@@ -70,6 +74,10 @@ def build_subcommand_parser(name: str) -> tuple[argparse.ArgumentParser, ModuleT
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments == ["--version"]:
+        # What argparse's version action prints (a test compares them), without argparse.
+        print(version_line())
+        return 0
     from mfa_session.shortcut import still_valid_exit
 
     try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
@@ -144,6 +145,7 @@ class KeyringFirst:
 
 
 def _pick_backend(environ: Mapping[str, str]) -> KeyringBackend:
+    skip_macos_bindings()
     import keyring
     from keyring.backends import chainer
 
@@ -163,6 +165,20 @@ def _pick_backend(environ: Mapping[str, str]) -> KeyringBackend:
         if members:
             backend = members[0]
     return backend
+
+
+def skip_macos_bindings() -> None:
+    """Off macOS, mark keyring's macOS ctypes bindings as absent before keyring loads.
+
+    keyring imports every backend to ask its priority. The macOS one imports its bindings
+    first, which off macOS runs `ctypes.util.find_library` three times (ldconfig, gcc and ld
+    subprocesses: 60-70 ms, more than a third of keyring's start) only to fail; the backend
+    catches that failure, and its priority says "macOS required" before it looks at them.
+    An absent module fails the same import at once, so every backend's answer is unchanged.
+    """
+    if sys.platform != "darwin":
+        # None in sys.modules is Python's own mark for "cannot be imported".
+        sys.modules.setdefault("keyring.backends.macOS.api", None)  # type: ignore[arg-type]
 
 
 def _named_backend(chosen: str) -> KeyringBackend:

@@ -95,10 +95,14 @@ def test_still_valid_through_the_full_command_imports_no_sdk_nor_prompt() -> Non
     assert not modules & THIRD_PARTY
 
 
-@pytest.mark.parametrize("flag", ["--help", "--version"])
-def test_help_and_version_load_only_the_parser(flag: str) -> None:
-    modules = imported(flag)
+def test_help_loads_only_the_parser() -> None:
+    modules = imported("--help")
     assert not modules & (THIRD_PARTY | LOGIN_MACHINERY) - {"argparse"}
+
+
+def test_version_answers_before_the_parser_loads() -> None:
+    modules = imported("--version")
+    assert not modules & (THIRD_PARTY | LOGIN_MACHINERY | {"mfa_session.shortcut"})
 
 
 @pytest.mark.parametrize("name", sorted(set(cli.SUBCOMMANDS) | {"status"}))
