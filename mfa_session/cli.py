@@ -78,17 +78,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # What argparse's version action prints (a test compares them), without argparse.
         print(version_line())
         return 0
-    from mfa_session.shortcut import still_valid_exit
+    # A request for help is never a still-valid login (the shortcut would step aside).
+    if not {"-h", "--help"} & set(arguments):
+        from mfa_session.shortcut import still_valid_exit
 
-    try:
-        # The daily case first, before argparse and the login's modules are imported.
-        early = still_valid_exit(arguments, os.environ, stdin=sys.stdin, stderr=sys.stderr)
-    except KeyboardInterrupt:
-        early = _cancelled()
-    if early is not None:
-        return early
-
-    from mfa_session.errors import MfaSessionError
+        try:
+            # The daily case first, before argparse and the login's modules are imported.
+            early = still_valid_exit(arguments, os.environ, stdin=sys.stdin, stderr=sys.stderr)
+        except KeyboardInterrupt:
+            early = _cancelled()
+        if early is not None:
+            return early
 
     try:
         if arguments and arguments[0] in SUBCOMMANDS:
@@ -105,11 +105,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         args = build_parser().parse_args(arguments)
         return login.run(args, environ=os.environ, stdin=sys.stdin, stderr=sys.stderr)
-    except MfaSessionError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return int(error.exit_code)
     except (KeyboardInterrupt, EOFError):
         return _cancelled()
+    except Exception as error:
+        # The error classes are loaded once one is raised: --help never needs them.
+        from mfa_session.errors import MfaSessionError
+
+        if not isinstance(error, MfaSessionError):
+            raise
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return int(error.exit_code)
 
 
 def run_program() -> None:

@@ -98,6 +98,8 @@ def test_still_valid_through_the_full_command_imports_no_sdk_nor_prompt() -> Non
 def test_help_loads_only_the_parser() -> None:
     modules = imported("--help")
     assert not modules & (THIRD_PARTY | LOGIN_MACHINERY) - {"argparse"}
+    # Neither the still-valid shortcut nor the error classes have anything to say to --help.
+    assert not modules & {"mfa_session.shortcut", "mfa_session.errors"}
 
 
 def test_version_answers_before_the_parser_loads() -> None:

@@ -28,3 +28,11 @@ def test_version_among_other_flags_is_argparses_business(
         cli.main(argv)
     assert exited.value.code in (0, None)
     assert capsys.readouterr().out == f"mfa-login {__version__}\n"
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--profile", "work", "-h"]])
+def test_help_is_argparses_own(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(argv)
+    assert exited.value.code in (0, None)
+    assert capsys.readouterr().out == cli.build_parser().format_help()
