@@ -10,7 +10,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -71,7 +71,7 @@ class Boto3Aws:
 
     def list_mfa_devices(self, key: LongTermKey, region: str) -> list[MfaDevice]:
         client = self._slot("iam", key, region).get()
-        with _translated("ListMFADevices", key):
+        with translated("ListMFADevices", key):
             pages = client.get_paginator("list_mfa_devices").paginate()
             return [MfaDevice(d["SerialNumber"]) for page in pages for d in page["MFADevices"]]
 
@@ -80,24 +80,17 @@ class Boto3Aws:
     ) -> SessionCredentials:
         client = self._slot("sts", key, region).get()
         started = time.perf_counter()
-        with _translated("GetSessionToken", key, device):
+        with translated("GetSessionToken", key, device):
             answer = client.get_session_token(
                 DurationSeconds=duration, SerialNumber=device.serial, TokenCode=code
             )
         log.debug("GetSessionToken answered in %.0f ms", (time.perf_counter() - started) * 1000)
-        creds = answer["Credentials"]
-        expiration: datetime = creds["Expiration"]
-        return SessionCredentials(
-            access_key_id=creds["AccessKeyId"],
-            secret_access_key=creds["SecretAccessKey"],
-            session_token=creds["SessionToken"],
-            expiration=expiration.astimezone(timezone.utc),
-        )
+        return session_from(answer)
 
     def get_caller_identity(self, key: LongTermKey, region: str) -> str:
         """The ARN of the key's IAM user: proof that AWS accepts the key, before it is stored."""
         client = self._slot("sts", key, region).get()
-        with _translated("GetCallerIdentity", key):
+        with translated("GetCallerIdentity", key):
             arn: str = client.get_caller_identity()["Arn"]
         return arn
 
@@ -132,6 +125,22 @@ class _ClientSlot:
 
 
 def _make_client(service: str, key: LongTermKey, region: str) -> BaseClient:
+    client = build_client(service, region, key.access_key_id, key.secret_access_key)
+    # Load now, off the main thread, what the first request would load after Enter: the
+    # operation's model, and the IDNA codec the socket layer uses for the host name.
+    client.meta.service_model.operation_model(_OPERATIONS[service])
+    "localhost".encode("idna")
+    return client
+
+
+def build_client(
+    service: str,
+    region: str,
+    access_key_id: str,
+    secret_access_key: str,
+    session_token: str | None = None,
+) -> BaseClient:
+    """A client signed with exactly these credentials: no retries, bounded time-outs."""
     import botocore.config
     import botocore.session
 
@@ -144,27 +153,38 @@ def _make_client(service: str, key: LongTermKey, region: str) -> BaseClient:
         read_timeout=READ_TIMEOUT,
         retries={"total_max_attempts": 1},
     )
-    client = session.create_client(
+    return session.create_client(
         service,
         region_name=region,
-        aws_access_key_id=key.access_key_id,
-        aws_secret_access_key=key.secret_access_key,
+        aws_access_key_id=access_key_id,
+        aws_secret_access_key=secret_access_key,
+        aws_session_token=session_token,
         config=config,
     )
-    # Load now, off the main thread, what the first request would load after Enter: the
-    # operation's model, and the IDNA codec the socket layer uses for the host name.
-    client.meta.service_model.operation_model(_OPERATIONS[service])
-    "localhost".encode("idna")
-    return client
+
+
+def session_from(answer: Mapping[str, Any]) -> SessionCredentials:
+    """The Credentials of a GetSessionToken or AssumeRole answer."""
+    creds = answer["Credentials"]
+    expiration: datetime = creds["Expiration"]
+    return SessionCredentials(
+        access_key_id=creds["AccessKeyId"],
+        secret_access_key=creds["SecretAccessKey"],
+        session_token=creds["SessionToken"],
+        expiration=expiration.astimezone(timezone.utc),
+    )
 
 
 _OPERATIONS = {"sts": "GetSessionToken", "iam": "ListMFADevices"}
 
 
-class _translated:
+class translated:
     """Turn botocore's exceptions into our errors, keeping the cause chained."""
 
-    def __init__(self, operation: str, key: LongTermKey, device: MfaDevice | None = None) -> None:
+    def __init__(
+        self, operation: str, key: LongTermKey | None, device: MfaDevice | None = None
+    ) -> None:
+        """`key` is the long-term key that signed the call; None for a session's call."""
         self.operation = operation
         self.key = key
         self.device = device
@@ -197,21 +217,22 @@ class _translated:
         details = error.response.get("Error", {})
         code = str(details.get("Code", "Unknown"))
         message = str(details.get("Message", ""))
-        section = self.key.section
+        if code == "SignatureDoesNotMatch" and (skew := clock_skew(message)) is not None:
+            return skew
+        if code in {"Throttling", "ThrottlingException", "RequestLimitExceeded"}:
+            return Throttled(message=message or code)
+        if self.key is None:
+            # Signed with a session (AssumeRole): a refusal is about the role, said as is.
+            return AwsRefused(operation=self.operation, code=code, message=message)
         if code == "AccessDenied" and "invalid MFA one time pass code" in message:
             return CodeRejected()
         if code == "AccessDenied" and "unable to validate MFA code" in message:
             serial = self.device.serial if self.device else "?"
             return DeviceNotAssociated(serial=serial, hint="")
         if code == "InvalidClientTokenId":
-            return KeyUnknown(access_key_id=self.key.access_key_id, section=section)
+            return KeyUnknown(access_key_id=self.key.access_key_id, section=self.key.section)
         if code == "SignatureDoesNotMatch":
-            skew = clock_skew(message)
-            if skew is not None:
-                return skew
-            return WrongSecret(access_key_id=self.key.access_key_id, section=section)
-        if code in {"Throttling", "ThrottlingException", "RequestLimitExceeded"}:
-            return Throttled(message=message or code)
+            return WrongSecret(access_key_id=self.key.access_key_id, section=self.key.section)
         return AwsRefused(operation=self.operation, code=code, message=message)
 
 

@@ -88,6 +88,10 @@ def apply_session(
         "aws_session_token": session.session_token,
         "expiration": format_expiration(session.expiration),
     }
+    if "aws_security_token" in current:
+        # aws-mfa writes the token twice, and botocore reads aws_security_token FIRST: left
+        # alone, the old token would be sent with the new key.
+        values["aws_security_token"] = session.session_token
     _set_values(document, target, values)
     written[target] = values
     return written
