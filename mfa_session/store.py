@@ -40,6 +40,7 @@ from mfa_session.store_files import (
     exclusive_lock,
     keep_daily_backup,
     remove_stale_temps,
+    replace_backup,
     write_atomically,
 )
 
@@ -105,9 +106,14 @@ class CredentialsStore:
 
             return Expected(removed=remove_long_term(document, section, access_key_id))
 
-        return self._edit(change)
+        return self._edit(change, key_left_file=True)
 
-    def _edit(self, change: Callable[[ConfigObj], store_verify.Expected]) -> WriteReport:
+    def _edit(
+        self,
+        change: Callable[[ConfigObj], store_verify.Expected],
+        *,
+        key_left_file: bool = False,
+    ) -> WriteReport:
         """One locked, checked, atomic read-modify-write of the file."""
         # configobj and botocore load here, before the lock and off the still-valid path.
         from mfa_session import store_edit, store_verify
@@ -135,6 +141,9 @@ class CredentialsStore:
                     )
 
                 write_atomically(real, new_bytes, ownership, check)
+                if key_left_file:
+                    # The key now lives elsewhere; a plaintext copy in the backup would undo that.
+                    replace_backup(real, new_bytes, ownership)
         except OSError as err:
             raise WriteFailed(path=real, reason=err.strerror or type(err).__name__) from err
         return WriteReport(tuple(notices))

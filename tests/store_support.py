@@ -140,7 +140,15 @@ def assert_only_target_changed(
             continue
         assert after.get(name) == before.get(name), f"[{name}] changed"
     assert is_whole_session(after[target]), after[target]
-    session_keys = {"aws_access_key_id", "aws_secret_access_key", "aws_session_token"}
+    if "aws_security_token" in before.get(target, {}):
+        # aws-mfa's second name for the token, which botocore reads first: renewed with it.
+        assert after[target]["aws_security_token"] == after[target]["aws_session_token"]
+    session_keys = {
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        "aws_session_token",
+        "aws_security_token",
+    }
     for key, value in before.get(target, {}).items():
         if key not in session_keys | {"expiration"}:
             assert after[target].get(key) == value, f"{key} in [{target}] changed"

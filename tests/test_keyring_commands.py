@@ -359,7 +359,7 @@ def test_forget_removes_the_keyring_item(
     )
     memory_keyring[(SERVICE, "bob")] = "kept"
 
-    code, err = run(["forget", "--profile", "alice"], capsys, monkeypatch)
+    code, err = run(["forget", "--profile", "alice", "--yes"], capsys, monkeypatch)
 
     assert code == 0, err
     assert memory_keyring == {(SERVICE, "bob"): "kept"}
@@ -370,12 +370,27 @@ def test_forget_removes_the_keyring_item(
     assert "s3cr3t" not in err
 
 
+def test_forget_without_a_terminal_needs_yes(
+    memory_keyring: dict[tuple[str, str], str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    item = json.dumps({"aws_access_key_id": "AKIAEXAMPLEEXAMPLE12", "aws_secret_access_key": "s"})
+    memory_keyring[(SERVICE, "alice")] = item
+
+    code, err = run(["forget", "--profile", "alice"], capsys, monkeypatch)
+
+    assert code == 2
+    assert "without a terminal, confirm with --yes (nothing was removed)" in err
+    assert memory_keyring == {(SERVICE, "alice"): item}
+
+
 @pytest.mark.usefixtures("memory_keyring")
 def test_forget_without_an_item_says_so(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    code, err = run(["forget", "--profile", "alice"], capsys, monkeypatch)
+    code, err = run(["forget", "--profile", "alice", "--yes"], capsys, monkeypatch)
 
     assert code == 3
     assert "the OS keyring holds no key for profile alice (service mfa-session, item alice)" in err
@@ -394,7 +409,7 @@ def test_forget_on_an_unusable_keyring(
 ) -> None:
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", backend)
 
-    code, err = run(["forget", "--profile", "alice"], capsys, monkeypatch)
+    code, err = run(["forget", "--profile", "alice", "--yes"], capsys, monkeypatch)
 
     assert code == 8
     assert message in err

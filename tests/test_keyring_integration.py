@@ -110,7 +110,7 @@ def test_setup_login_and_forget_with_gnome_keyring(
     assert code == 0, err
     assert f"{profile}: session valid for" in err
 
-    code, err = run(emulator, "forget", "--profile", profile)
+    code, err = run(emulator, "forget", "--profile", profile, "--yes")
     assert code == 0, err
     assert keyring_item(profile) is None
 

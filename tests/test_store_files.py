@@ -319,6 +319,24 @@ def test_removing_the_long_term_key_keeps_the_rest_and_every_comment(home: Home)
     )
 
 
+def test_key_moved_out_of_the_file_leaves_no_copy_in_the_backup(home: Home) -> None:
+    """The day's backup was made before the move; it must not keep the plaintext key."""
+    home.credentials.write_text(
+        "[work-long-term]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+        "aws_secret_access_key = wJalrXUtnFEMI\n[work]\nregion = eu-west-1\n"
+    )
+    store = CredentialsStore(home.credentials)
+    store.write_session("work", SessionCredentials("ASIAX", "s", "t", datetime.now(timezone.utc)))
+    backup = home.credentials.with_name("credentials.mfa-login-backup")
+    assert "wJalrXUtnFEMI" in backup.read_text()
+
+    store.remove_long_term("work-long-term", "AKIAIOSFODNN7EXAMPLE")
+
+    assert "wJalrXUtnFEMI" not in backup.read_text()
+    assert backup.read_bytes() == home.credentials.read_bytes()
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+
+
 def test_a_section_left_empty_goes_but_its_comments_stay(home: Home) -> None:
     home.credentials.write_text(
         "[work-long-term]\n# the key\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Mapping
 from typing import TextIO
 
-from mfa_session.errors import NoKeyringItem
+from mfa_session.errors import NoKeyringItem, UsageError
 from mfa_session.migrate import file_has_key
 from mfa_session.profiles import AwsFiles
 from mfa_session.prompts import QuestionaryPrompter
@@ -15,7 +15,11 @@ from mfa_session.vault import SERVICE, KeyringVault
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", metavar="NAME", required=True, help="profile to forget")
-    parser.add_argument("--yes", action="store_true", help="do not ask for a confirmation")
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="do not ask for a confirmation (needed without a terminal)",
+    )
 
 
 def run(
@@ -30,7 +34,14 @@ def run(
     key = keyring.load(profile)
     if key is None:
         raise NoKeyringItem(profile=profile, service=SERVICE)
-    if stdin.isatty() and stderr.isatty() and not args.yes:
+    terminal = stdin.isatty() and stderr.isatty()
+    if not terminal and not args.yes:
+        # No one to ask: a script must say so, since the item may be the only copy.
+        raise UsageError(
+            detail=f"forget asks before removing the key of {profile}; without a terminal, "
+            "confirm with --yes (nothing was removed)"
+        )
+    if terminal and not args.yes:
         elsewhere = (
             "the credentials file keeps a copy"
             if file_has_key(AwsFiles.from_environment(environ), profile)
