@@ -23,7 +23,7 @@ from typing import TextIO
 from mfa_session.aws import Boto3Aws, region_for
 from mfa_session.code_command import CommandCode
 from mfa_session.codes import CodeSource, FixedCode, PromptedCode, StdinCode
-from mfa_session.errors import KeyringUnusable, NoRoleArn, NoStoredSession, NoTerminal
+from mfa_session.errors import KeyringUnusable, NoKeyring, NoRoleArn, NoStoredSession, NoTerminal
 from mfa_session.flow import LoginRequest, login, resolve_profile, still_valid
 from mfa_session.migrate import login_vault, offer_move
 from mfa_session.models import LoginResult, Outcome, SessionCredentials
@@ -150,8 +150,10 @@ def obtain(
 
         def warn(problem: KeyringUnusable) -> None:
             # Said where a person can act on it; scripts go on quietly from the file layout.
+            # A machine with no keyring at all cannot hold an item: saying so every morning
+            # would be noise, so that case stays in --debug (setup still says it).
             log.debug("keyring: %s", problem)
-            if terminal is not None and not options.quiet:
+            if terminal is not None and not options.quiet and not isinstance(problem, NoKeyring):
                 print(f"mfa-login: {problem}; using the credentials file", file=terminal)
 
         vault = login_vault(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import io
 import json
 import subprocess
 import sys
@@ -220,3 +221,38 @@ def test_unwritable_state_folder_never_costs_the_session(
 
     assert run.code == 0, run.stderr
     assert sections(home.credentials)["admin"]["aws_access_key_id"].startswith("ASIA")
+
+
+@pytest.mark.parametrize(
+    ("backend", "said"),
+    [
+        ("tests.keyring_backends.LockedKeyring", "the OS keyring is locked"),
+        # No keyring at all can hold no item: not worth a line every morning.
+        ("keyring.backends.fail.Keyring", None),
+    ],
+    ids=["locked", "none"],
+)
+def test_terminal_login_from_the_file_when_the_keyring_fails(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, backend: str, said: str | None
+) -> None:
+    write_long_term(home, "admin", aws_user, layout="long-term")
+    env = command_env(
+        emulator,
+        PYTHON_KEYRING_BACKEND=backend,
+        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+    )
+    child = spawn(emulator, "--profile", "admin", "--device", aws_user.mfa_serials[0], env=env)
+    child.logfile_read = io.StringIO()  # everything the terminal showed
+    child.expect("MFA code for admin")
+    child.sendline(aws_user.code())
+    child.expect(pexpect.EOF)
+    child.close()
+    screen = child.logfile_read.getvalue()
+
+    assert child.exitstatus == 0, screen
+    assert "admin: session valid for" in screen
+    if said is None:
+        assert "keyring" not in screen
+    else:
+        assert f"{said} (backend {backend})" in screen
+        assert "using the credentials file" in screen
