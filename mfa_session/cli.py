@@ -80,11 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     # A request for help is never a still-valid login (the shortcut would step aside).
     if not {"-h", "--help"} & set(arguments):
-        from mfa_session.shortcut import still_valid_exit
-
         try:
-            # The daily case first, before argparse and the login's modules are imported.
-            early = still_valid_exit(arguments, os.environ, stdin=sys.stdin, stderr=sys.stderr)
+            early = _quick_exit(arguments)
         except KeyboardInterrupt:
             early = _cancelled()
         if early is not None:
@@ -115,6 +112,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"{PROG}: {error}", file=sys.stderr)
         return int(error.exit_code)
+
+
+def _quick_exit(arguments: list[str]) -> int | None:
+    """The daily cases first, before argparse and the commands' heavier modules are imported:
+    a still-valid login (shortcut.py) and the common forms of status. None: run in full."""
+    if arguments[:1] == ["status"]:
+        from mfa_session.commands.status import quick_exit
+
+        return quick_exit(arguments[1:], os.environ, stdout=sys.stdout)
+    from mfa_session.shortcut import still_valid_exit
+
+    return still_valid_exit(arguments, os.environ, stdin=sys.stdin, stderr=sys.stderr)
 
 
 def run_program() -> None:

@@ -52,6 +52,16 @@ def read_ini(path: str | os.PathLike[str]) -> Sections:
     return {name: dict(parser.items(name)) for name in parser.sections()}
 
 
+def read_credentials_file(path: str | os.PathLike[str]) -> Sections:
+    """`read_ini`, except that a link to nowhere is an error rather than an empty file."""
+    if os.path.islink(path) and not os.path.exists(path):
+        from mfa_session.errors import DanglingLink  # only on failure: errors loads typing
+
+        # Not "no such file": the login would write nowhere, so say what is wrong.
+        raise DanglingLink(path=path, target=os.readlink(path))
+    return read_ini(path)
+
+
 def config_profiles(sections: Sections) -> Sections:
     """Config sections keyed by profile name: "[profile admin]" is "admin"."""
     profiles: Sections = {}

@@ -20,12 +20,9 @@ on the paths that must stay fast. A worked example:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-from mfa_session.errors import DanglingLink
 
 # The reading itself lives in `inifiles` (standard library only) so that the still-valid
 # shortcut can use it without this module's imports; these names stay importable from here.
@@ -37,6 +34,7 @@ from mfa_session.inifiles import (
     credentials_path,
     holds_long_term_key,
     loginable_profiles,
+    read_credentials_file,
     read_ini,
 )
 
@@ -64,11 +62,7 @@ class AwsFiles:
 
 
 def read_credentials(files: AwsFiles) -> Sections:
-    path = files.credentials
-    if path.is_symlink() and not path.exists():
-        # Not "no such file": the login would write nowhere, so say what is wrong.
-        raise DanglingLink(path=path, target=os.readlink(path))
-    return read_ini(path)
+    return read_credentials_file(files.credentials)
 
 
 def read_config_profiles(files: AwsFiles) -> Sections:

@@ -9,30 +9,41 @@ hashes: no secrets and never a code.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+
+# `status` reads this file on its quick path: pathlib, tempfile, hashlib and typing cost it
+# milliseconds, so they load only where a write or a hash needs them (mypy treats any
+# TYPE_CHECKING as true).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 
-def state_file(environ: Mapping[str, str]) -> Path:
+def state_path(environ: Mapping[str, str]) -> str:
+    """$XDG_STATE_HOME/mfa-session/state.json, default ~/.local/state/mfa-session/state.json."""
     base = environ.get("XDG_STATE_HOME") or os.path.join(
         environ.get("HOME") or os.path.expanduser("~"), ".local", "state"
     )
-    return Path(base) / "mfa-session" / "state.json"
+    return os.path.join(base, "mfa-session", "state.json")
+
+
+def state_file(environ: Mapping[str, str]) -> Path:
+    from pathlib import Path
+
+    return Path(state_path(environ))
 
 
 class _StateFile:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = path
 
     def _load(self) -> dict[str, dict[str, Any]]:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            with open(self.path, encoding="utf-8") as handle:
+                data = json.loads(handle.read())
         except (OSError, ValueError):
             # A missing, unreadable or damaged state file only costs one IAM lookup.
             return {}
@@ -49,8 +60,13 @@ class _StateFile:
             logging.getLogger("mfa_session").debug("state file %s not saved: %s", self.path, err)
 
     def _write(self, data: Mapping[str, object]) -> None:
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".state.", suffix=".tmp")
+        import contextlib
+        import tempfile
+
+        folder = os.path.dirname(os.fspath(self.path)) or "."
+        # Like Path.mkdir(parents=True): only the last folder gets the mode.
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=".state.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(data, handle, indent=2, sort_keys=True)
@@ -161,4 +177,6 @@ def _step(moment: float) -> int:
 
 
 def _step_hash(serial: str, step: int, code: str) -> str:
+    import hashlib
+
     return hashlib.sha256(f"{serial}\n{step}\n{code}".encode()).hexdigest()[:32]

@@ -114,6 +114,30 @@ def test_subcommand_help_imports_no_sdk_nor_prompt(name: str) -> None:
     assert not imported(name, "--help") & THIRD_PARTY
 
 
+# What the quick forms of status read the files without: argparse's and dataclasses' own
+# imports (typing, inspect) and the state file's writing half (tempfile, hashlib). Not
+# pathlib: an editable install's import hook loads it before the command starts.
+STATUS_HEAVY = {"argparse", "dataclasses", "inspect", "typing", "tempfile", "hashlib"}
+
+
+@pytest.mark.usefixtures("valid_session")
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param([], id="status"),
+        pytest.param(["--profile", "work"], id="--profile"),
+        pytest.param(["--json", "--profile=work", "--min-remaining", "30"], id="--json"),
+        pytest.param(["--quiet"], id="--quiet"),
+        pytest.param(["--names"], id="--names"),
+    ],
+)
+def test_status_answers_before_argparse_loads(args: list[str]) -> None:
+    modules = imported("status", *args)
+    assert "mfa_session.commands.status" in modules
+    assert not modules & (THIRD_PARTY | LOGIN_MACHINERY | STATUS_HEAVY)
+    assert not modules & {"mfa_session.shortcut", "mfa_session.errors", "mfa_session.profiles"}
+
+
 @pytest.mark.usefixtures("valid_session")
 def test_status_imports_no_sdk_nor_prompt() -> None:
     if "status" not in cli.SUBCOMMANDS:

@@ -15,27 +15,35 @@ Exit codes with --profile: 0 valid, 10 expiring (less than --min-remaining left)
 
 from __future__ import annotations
 
-import argparse
-import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+import sys
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import TextIO
 
 from mfa_session.exit_codes import ExitCode
-from mfa_session.profiles import (
+from mfa_session.inifiles import (
     LONG_TERM_SUFFIX,
-    AwsFiles,
     Sections,
+    config_path,
+    config_profiles,
+    credentials_path,
     holds_long_term_key,
-    read_config_profiles,
-    read_credentials,
+    read_credentials_file,
+    read_ini,
 )
 from mfa_session.render import local_time
-from mfa_session.state import DeviceMemory, WrittenSections, state_file
+from mfa_session.state import DeviceMemory, WrittenSections, state_path
 from mfa_session.style import Style
 from mfa_session.timefmt import format_expiration, format_remaining, parse_expiration
 
+# `cli.main` runs the common forms through `quick_exit` before argparse is imported, so
+# nothing here may load argparse, dataclasses or typing at run time (mypy treats any
+# TYPE_CHECKING as true).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from typing import TextIO
+
+DEFAULT_MIN_REMAINING = 15
 _FOREIGN_CONFIG_KEYS = ("role_arn", "source_profile", "credential_process", "sso_session")
 _COLOURS = {"valid": "green", "expiring": "yellow", "expired": "red", "no session": "dim"}
 _EXIT = {
@@ -47,14 +55,15 @@ _EXIT = {
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    # `_plain_options` reads the same flags without argparse: change both together.
     parser.add_argument("--profile", metavar="NAME", help="only this profile; sets the exit code")
     parser.add_argument("--json", action="store_true", help="print JSON instead of lines")
     parser.add_argument(
         "--min-remaining",
         type=int,
-        default=15,
+        default=DEFAULT_MIN_REMAINING,
         metavar="MINUTES",
-        help="a session with less than this left is 'expiring' (default: 15)",
+        help=f"a session with less than this left is 'expiring' (default: {DEFAULT_MIN_REMAINING})",
     )
     parser.add_argument(
         "--quiet", action="store_true", help="print nothing; the exit code says it (prompts)"
@@ -64,11 +73,30 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-@dataclass(frozen=True)
+class StatusOptions:
+    """What the flags ask for, however they were parsed."""
+
+    def __init__(
+        self,
+        *,
+        profile: str | None = None,
+        json: bool = False,
+        min_remaining: int = DEFAULT_MIN_REMAINING,
+        quiet: bool = False,
+        names: bool = False,
+    ) -> None:
+        self.profile = profile
+        self.json = json
+        self.min_remaining = min_remaining
+        self.quiet = quiet
+        self.names = names
+
+
 class ProfileStatus:
-    profile: str
-    state: str
-    expiration: datetime | None
+    def __init__(self, profile: str, state: str, expiration: datetime | None) -> None:
+        self.profile = profile
+        self.state = state
+        self.expiration = expiration
 
     def as_json(self, now: datetime) -> dict[str, object]:
         if self.expiration is None:
@@ -90,34 +118,74 @@ def run(
     stderr: TextIO,  # noqa: ARG001
     stdout: TextIO | None = None,
 ) -> int:
-    import sys
+    options = StatusOptions(
+        profile=args.profile,
+        json=args.json,
+        min_remaining=args.min_remaining,
+        quiet=args.quiet,
+        names=args.names,
+    )
+    credentials, names = read_managed(environ)
+    return report(options, credentials, names, environ, stdout or sys.stdout)
 
-    out = stdout or sys.stdout
-    files = AwsFiles.from_environment(environ)
-    credentials = read_credentials(files)
-    state = state_file(environ)
+
+def quick_exit(argv: Sequence[str], environ: Mapping[str, str], *, stdout: TextIO) -> int | None:
+    """`run` for the common forms, without argparse; None sends anything else to `run`.
+
+    `argv` follows "status". Flags argparse reads differently or rejects (--help, an
+    abbreviation, a missing or bad value, anything unknown) and any failure to read the files
+    return None before a word is printed, so every message and exit code stays argparse's
+    or `run`'s own.
+    """
+    options = _plain_options(argv)
+    if options is None:
+        return None
+    try:
+        credentials, names = read_managed(environ)
+    except Exception:  # noqa: BLE001 - the full command reports it in its own words
+        return None
+    return report(options, credentials, names, environ, stdout)
+
+
+def read_managed(environ: Mapping[str, str]) -> tuple[Sections, list[str]]:
+    """The credentials file's sections and the profiles mfa-login manages."""
+    credentials = read_credentials_file(credentials_path(environ))
+    state = state_path(environ)
     names = managed_profiles(
         credentials,
-        read_config_profiles(files),
+        config_profiles(read_ini(config_path(environ))),
         WrittenSections(state).sections(),
         DeviceMemory(state).remembered_profiles(),
     )
-    if args.names:
+    return credentials, names
+
+
+def report(
+    options: StatusOptions,
+    credentials: Sections,
+    names: list[str],
+    environ: Mapping[str, str],
+    out: TextIO,
+) -> int:
+    """Print what `options` asks for; the exit code."""
+    if options.names:
         for name in names:
             print(name, file=out)
         return 0
     now = datetime.now(timezone.utc)
-    minimum = timedelta(minutes=args.min_remaining)
-    chosen = [args.profile] if args.profile else names
+    minimum = timedelta(minutes=options.min_remaining)
+    chosen = [options.profile] if options.profile else names
     found = [session_status(name, credentials.get(name, {}), now, minimum) for name in chosen]
-    if not args.quiet:
-        if args.json:
+    if not options.quiet:
+        if options.json:
+            import json
+
             print(json.dumps([status.as_json(now) for status in found], indent=2), file=out)
         elif not found:
             print("no profiles managed by mfa-login yet: run mfa-login --profile NAME", file=out)
         else:
             _print_lines(found, now, Style(out, environ), out)
-    return int(_EXIT[found[0].state]) if args.profile else 0
+    return int(_EXIT[found[0].state]) if options.profile else 0
 
 
 def managed_profiles(
@@ -160,3 +228,35 @@ def _print_lines(found: list[ProfileStatus], now: datetime, style: Style, out: T
             else:
                 line += f"  until {when} ({format_remaining(status.expiration - now)} left)"
         print(line.rstrip(), file=out)
+
+
+_VALUED = frozenset({"--profile", "--min-remaining"})
+_SWITCHES = frozenset({"--json", "--quiet", "--names"})
+
+
+def _plain_options(argv: Sequence[str]) -> StatusOptions | None:
+    """The flags `configure` declares, read as argparse reads them (the last one wins), or
+    None for anything argparse might read otherwise."""
+    options = StatusOptions()
+    position = 0
+    while position < len(argv):
+        name, equals, value = argv[position].partition("=")
+        position += 1
+        if name in _SWITCHES and not equals:
+            setattr(options, name[2:], True)
+            continue
+        if name not in _VALUED:
+            return None  # --help, an abbreviation, --json=..., a positional, "--", ...
+        if not equals:
+            if position == len(argv) or argv[position].startswith("-"):
+                return None  # argparse's "expected one argument", or a negative number
+            value = argv[position]
+            position += 1
+        if name == "--profile":
+            options.profile = value
+            continue
+        try:
+            options.min_remaining = int(value)  # what argparse's type=int does
+        except ValueError:
+            return None
+    return options
