@@ -63,6 +63,7 @@ def check() -> int:
             continue
         print(f"tasks: {name}", flush=True)
         env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+        env.setdefault("NO_MKDOCS_2_WARNING", "1")  # a banner about a future MkDocs, not ours
         code = subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
         if code != 0:
             print(f"tasks: {name} failed (exit {code})", file=sys.stderr)

@@ -19,6 +19,7 @@ from mfa_session.errors import (
     ClockSkew,
     CodeRejected,
     DeviceNotAssociated,
+    InvalidRegion,
     KeyUnknown,
     MfaSessionError,
     NetworkTimeout,
@@ -153,14 +154,19 @@ def build_client(
         read_timeout=READ_TIMEOUT,
         retries={"total_max_attempts": 1},
     )
-    return session.create_client(
-        service,
-        region_name=region,
-        aws_access_key_id=access_key_id,
-        aws_secret_access_key=secret_access_key,
-        aws_session_token=session_token,
-        config=config,
-    )
+    from botocore.exceptions import InvalidRegionError
+
+    try:
+        return session.create_client(
+            service,
+            region_name=region,
+            aws_access_key_id=access_key_id,
+            aws_secret_access_key=secret_access_key,
+            aws_session_token=session_token,
+            config=config,
+        )
+    except InvalidRegionError as err:
+        raise InvalidRegion(region=region) from err
 
 
 def session_from(answer: Mapping[str, Any]) -> SessionCredentials:

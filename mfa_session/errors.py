@@ -65,6 +65,14 @@ class IncompleteLongTermKey(MfaSessionError):
     exit_code = ExitCode.NOT_CONFIGURED
 
 
+class InvalidRegion(MfaSessionError):
+    fmt = (
+        "region {region!r} is not an AWS region name (such as eu-west-1): fix the region "
+        "of this profile in the config file"
+    )
+    exit_code = ExitCode.NOT_CONFIGURED
+
+
 class NoMfaDevice(MfaSessionError):
     fmt = (
         "no virtual MFA device is assigned to {user}: add one in the IAM console "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import configparser
 import os
 import sys
 from datetime import datetime, timedelta, timezone
@@ -35,12 +34,6 @@ def configured(home: Home, user: EmulatedUser, extra_config: str = "") -> None:
 def logged_in(emulator: Emulator, user: EmulatedUser) -> None:
     run = mfa_login(emulator, "--profile", "admin", "--code", user.code())
     assert run.code == 0, run.stderr
-
-
-def sections(path: Path) -> dict[str, dict[str, str]]:
-    parser = configparser.RawConfigParser()
-    parser.read(path)
-    return {name: dict(parser.items(name)) for name in parser.sections()}
 
 
 def write_session(home: Home, profile: str, left: timedelta) -> None:

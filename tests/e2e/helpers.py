@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import os
 import subprocess
 import sys
@@ -68,6 +69,13 @@ def write_long_term(home: Home, profile: str, user: EmulatedUser, *, layout: str
             f"aws_secret_access_key = {user.secret_access_key}\n\n"
         )
     home.credentials.chmod(0o600)  # as `aws configure` leaves it
+
+
+def sections(path: Path) -> dict[str, dict[str, str]]:
+    """A credentials or config file as botocore reads it."""
+    parser = configparser.RawConfigParser()
+    parser.read(path)
+    return {name: dict(parser.items(name)) for name in parser.sections()}
 
 
 def write_config(home: Home, text: str) -> None:

@@ -8,8 +8,8 @@ import pexpect
 import pytest
 
 from tests.conftest import Home
-from tests.e2e.formats_helpers import configured, sections
-from tests.e2e.helpers import mfa_login, spawn
+from tests.e2e.formats_helpers import configured
+from tests.e2e.helpers import mfa_login, sections, spawn
 from tests.emulator import EmulatedUser, Emulator
 
 pytestmark = pytest.mark.e2e

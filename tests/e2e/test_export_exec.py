@@ -9,8 +9,8 @@ import subprocess
 import pytest
 
 from tests.conftest import Home
-from tests.e2e.formats_helpers import AWS, configured, logged_in, sections, shell_env
-from tests.e2e.helpers import MFA_LOGIN, assert_no_secret, mfa_login
+from tests.e2e.formats_helpers import AWS, configured, logged_in, shell_env
+from tests.e2e.helpers import MFA_LOGIN, assert_no_secret, mfa_login, sections
 from tests.emulator import EmulatedUser, Emulator
 
 pytestmark = pytest.mark.e2e

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import configparser
 import io
 import json
 import subprocess
@@ -18,6 +17,7 @@ from tests.e2e.helpers import (
     assert_no_secret,
     command_env,
     mfa_login,
+    sections,
     spawn,
     write_config,
     write_long_term,
@@ -25,12 +25,6 @@ from tests.e2e.helpers import (
 from tests.emulator import EmulatedUser, Emulator
 
 pytestmark = pytest.mark.e2e
-
-
-def sections(path: Path) -> dict[str, dict[str, str]]:
-    parser = configparser.RawConfigParser()
-    parser.read(path)
-    return {name: dict(parser.items(name)) for name in parser.sections()}
 
 
 def session_secrets(home: Home, profile: str) -> tuple[str, str]:

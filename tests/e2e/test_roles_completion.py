@@ -9,8 +9,8 @@ import subprocess
 import pytest
 
 from tests.conftest import Home
-from tests.e2e.formats_helpers import AWS, configured, sections, shell_env
-from tests.e2e.helpers import mfa_login, write_config
+from tests.e2e.formats_helpers import AWS, configured, shell_env
+from tests.e2e.helpers import mfa_login, sections, write_config
 from tests.emulator import EmulatedUser, Emulator
 
 pytestmark = pytest.mark.e2e
