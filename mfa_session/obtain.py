@@ -33,6 +33,7 @@ from mfa_session.render import result_line
 from mfa_session.session_flags import FROM_CONFIG
 from mfa_session.state import DeviceMemory, LayoutMemory, UsedSteps, WrittenSections, state_file
 from mfa_session.store import CredentialsStore, LongTermCopy, WriteReport
+from mfa_session.store import preload as preload_store
 from mfa_session.style import Style
 from mfa_session.timefmt import parse_expiration
 from mfa_session.used_codes import GuardedAws
@@ -164,6 +165,8 @@ def obtain(
             no_keyring=options.no_keyring,
             warn=warn,
         )
+        if codes.interactive:
+            preload_store()  # while the person types the code
         result = login(
             request,
             files=files,

@@ -23,6 +23,7 @@ docs/files.md describes the same for users, with what configobj changes in the l
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from collections.abc import Callable
@@ -62,6 +63,19 @@ class LongTermCopy:
 @dataclass(frozen=True)
 class WriteReport:
     notices: tuple[str, ...]
+
+
+def preload() -> None:
+    """Import the edit and check machinery (configobj among it) on a background thread, so
+    that after the person presses Enter only the request and the write remain. A failure
+    there is left alone: the same import fails again, in the open, when the edit runs."""
+    import threading
+
+    def load() -> None:
+        with contextlib.suppress(Exception):
+            from mfa_session import store_edit, store_verify  # noqa: F401 - loading is the point
+
+    threading.Thread(target=load, name="store-preload", daemon=True).start()
 
 
 class CredentialsStore:
