@@ -53,6 +53,8 @@ def main() -> int:
             "AWS_CONFIG_FILE": str(aws / "config"),
             "XDG_STATE_HOME": str(home / ".local" / "state"),
             "AWS_ENDPOINT_URL": emulator.url,
+            # The demo's key is a throwaway: it must not land in this desktop's real keyring.
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
         }
         for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
             env.pop(name, None)
