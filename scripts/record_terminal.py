@@ -95,6 +95,8 @@ def record() -> bytes:
             "XDG_STATE_HOME": str(home / ".local" / "state"),
             "AWS_ENDPOINT_URL": emu.url,
             "AWS_EC2_METADATA_DISABLED": "true",
+            # A throwaway key: never offered to, nor stored in, a real keyring.
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
         }
         captured = io.BytesIO()
         child = pexpect.spawn(
