@@ -207,16 +207,29 @@ def _long_term_key(
     from_vault = vault.load(profile)
     if from_vault is not None:
         return from_vault
+    found = _key_section(profile, credentials)
+    if found is None:
+        raise NoLongTermKey(profile=profile, credentials_file=files.credentials)
+    section, source = found
+    return _key_from_section(section, credentials[section], source, files)
+
+
+def _key_section(
+    profile: str, credentials: Mapping[str, Mapping[str, str]]
+) -> tuple[str, KeySource] | None:
+    """The credentials-file section that holds the profile's long-term key, if one does."""
     long_term = profile + LONG_TERM_SUFFIX
     # A section left with only aws_mfa_device once its key moved into the keyring is no key.
     if _names_a_key(credentials.get(long_term, {})):
-        return _key_from_section(
-            long_term, credentials[long_term], KeySource.LONG_TERM_SECTION, files
-        )
-    section = credentials.get(profile, {})
-    if holds_long_term_key(section):
-        return _key_from_section(profile, section, KeySource.PROFILE_SECTION, files)
-    raise NoLongTermKey(profile=profile, credentials_file=files.credentials)
+        return long_term, KeySource.LONG_TERM_SECTION
+    if holds_long_term_key(credentials.get(profile, {})):
+        return profile, KeySource.PROFILE_SECTION
+    return None
+
+
+def file_names_key(profile: str, files: AwsFiles) -> bool:
+    """Whether a login could go on from the file layout (asked when the keyring fails)."""
+    return _key_section(profile, read_credentials(files)) is not None
 
 
 def key_in_file(profile: str, files: AwsFiles) -> LongTermKey | None:

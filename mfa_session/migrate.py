@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import Protocol
 
 from mfa_session.errors import KeyringUnusable
-from mfa_session.flow import key_in_file
+from mfa_session.flow import file_names_key, key_in_file
 from mfa_session.models import KeySource, LongTermKey
-from mfa_session.profiles import AwsFiles, holds_long_term_key, read_credentials
+from mfa_session.profiles import AwsFiles
 from mfa_session.state import LayoutMemory
 from mfa_session.store import WriteReport
 from mfa_session.vault import SERVICE, FileOnly, KeyringFirst, KeyringVault
@@ -53,15 +53,6 @@ def move_into_keyring(
     return done
 
 
-def file_has_key(files: AwsFiles, profile: str) -> bool:
-    """Whether a login could go on from the file layout (used when the keyring fails)."""
-    credentials = read_credentials(files)
-    long_term = credentials.get(profile + "-long-term", {})
-    return bool(long_term.get("aws_access_key_id", "").strip()) or holds_long_term_key(
-        credentials.get(profile, {})
-    )
-
-
 def login_vault(
     profile: str,
     *,
@@ -76,7 +67,7 @@ def login_vault(
         layout.keep_file(profile)
     if layout.keeps_file(profile):
         return FileOnly()
-    return KeyringFirst(keyring, lambda name: file_has_key(files, name), warn)
+    return KeyringFirst(keyring, lambda name: file_names_key(name, files), warn)
 
 
 def offer_move(

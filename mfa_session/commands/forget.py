@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from mfa_session.errors import NoKeyringItem, UsageError
-from mfa_session.migrate import file_has_key
+from mfa_session.flow import file_names_key
 from mfa_session.profiles import AwsFiles
 from mfa_session.prompts import QuestionaryPrompter
 from mfa_session.vault import SERVICE, KeyringVault
@@ -44,7 +44,7 @@ def run(
     if terminal and not args.yes:
         elsewhere = (
             "the credentials file keeps a copy"
-            if file_has_key(AwsFiles.from_environment(environ), profile)
+            if file_names_key(profile, AwsFiles.from_environment(environ))
             else "no other copy is kept on this machine"
         )
         question = (
