@@ -20,11 +20,10 @@ from mfa_session.inifiles import (
     config_path,
     config_profiles,
     credentials_path,
-    holds_long_term_key,
     loginable_profiles,
     read_ini,
+    session_expiration,
 )
-from mfa_session.timefmt import parse_expiration
 
 # `typing` costs a few milliseconds to import; mypy treats any TYPE_CHECKING as true.
 TYPE_CHECKING = False
@@ -74,9 +73,7 @@ def valid_until(
     None for no session token, a long-term key, an expiration that is not a time, or a
     session about to end.
     """
-    if not section.get("aws_session_token") or holds_long_term_key(section):
-        return None
-    expiration = parse_expiration(section.get("expiration", ""))
+    expiration = session_expiration(section)
     if expiration is None or expiration - now <= min_remaining:
         return None
     return expiration

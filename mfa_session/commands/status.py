@@ -26,14 +26,14 @@ from mfa_session.inifiles import (
     config_path,
     config_profiles,
     credentials_path,
-    holds_long_term_key,
     read_credentials_file,
     read_ini,
+    session_expiration,
 )
 from mfa_session.render import local_time
 from mfa_session.state import DeviceMemory, WrittenSections, state_path
 from mfa_session.style import Style
-from mfa_session.timefmt import format_expiration, format_remaining, parse_expiration
+from mfa_session.timefmt import format_expiration, format_remaining
 
 # `cli.main` runs the common forms through `quick_exit` before argparse is imported, so
 # nothing here may load argparse, dataclasses or typing at run time (mypy treats any
@@ -207,8 +207,8 @@ def managed_profiles(
 def session_status(
     name: str, section: Mapping[str, str], now: datetime, minimum: timedelta
 ) -> ProfileStatus:
-    expiration = parse_expiration(section.get("expiration", ""))
-    if not section.get("aws_session_token") or holds_long_term_key(section) or expiration is None:
+    expiration = session_expiration(section)
+    if expiration is None:
         return ProfileStatus(name, "no session", None)
     left = expiration - now
     if left <= timedelta(0):
