@@ -18,11 +18,13 @@ from mfa_session.errors import MalformedAccessKey, UsageError
 from mfa_session.flow import DeviceOrigin, LoginRequest, find_device, key_in_file, login
 from mfa_session.migrate import move_into_keyring
 from mfa_session.models import LONG_TERM_PREFIX, SESSION_PREFIX, KeySource, LongTermKey
+from mfa_session.obtain import RecordingStore
 from mfa_session.profiles import AwsFiles, read_config_profiles
 from mfa_session.prompts import QuestionaryPrompter
 from mfa_session.render import result_line
-from mfa_session.state import DeviceMemory, LayoutMemory, state_file
+from mfa_session.state import DeviceMemory, LayoutMemory, UsedSteps, WrittenSections, state_file
 from mfa_session.store import CredentialsStore
+from mfa_session.used_codes import GuardedAws
 from mfa_session.vault import KeyringVault
 
 
@@ -99,11 +101,14 @@ def run(
         say(line)
     LayoutMemory(state_file(environ)).clear(profile)
 
+    # The same guards as every login: the code's step is recorded, and so is the section.
+    state = state_file(environ)
+    terminal = stderr if interactive else None
     result = login(
         request,
         files=files,
-        store=store,
-        aws=aws,
+        store=RecordingStore(store, WrittenSections(state), profile),
+        aws=GuardedAws(aws, UsedSteps(state), codes, profile=profile, terminal=terminal),
         codes=codes,
         prompter=prompter,
         memory=memory,
