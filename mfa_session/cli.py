@@ -49,8 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description=DESCRIPTION,
-        epilog=("Commands: " + ", ".join(SUBCOMMANDS) + ". " if SUBCOMMANDS else "")
-        + "Exit codes: "
+        epilog="Commands: "
+        + ", ".join(SUBCOMMANDS)
+        + ". Exit codes: "
         + ", ".join(f"{code.value} {code.name.lower().replace('_', ' ')}" for code in ExitCode),
     )
     parser.add_argument("--version", action="version", version=version_line())
