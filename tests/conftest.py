@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.emulator.fixtures"]
+pytest_plugins = ["tests.emulator.fixtures", "tests.fault_proxy.fixtures"]
 
 # Variables that would let a test reach real credentials, a real profile or a real endpoint.
 _LEAKY = (
