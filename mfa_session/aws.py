@@ -7,24 +7,36 @@ it, and `warm_up` lets the import and client set-up run while the person types t
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
+from mfa_session.deadline import DeadlinePassed, deadline
 from mfa_session.errors import (
+    AnswerTooSlow,
+    AnswerUnreadable,
     AwsRefused,
+    BadEndpoint,
+    CertificateNotTrusted,
     ClockSkew,
     CodeRejected,
+    ConnectionDropped,
     DeviceNotAssociated,
+    IncompleteAnswer,
     InvalidRegion,
     KeyUnknown,
     MfaSessionError,
     NetworkTimeout,
     NetworkUnreachable,
+    ProxyUnreachable,
+    SdkFailed,
     Throttled,
+    TlsFailed,
     WrongSecret,
 )
 from mfa_session.models import LongTermKey, MfaDevice, SessionCredentials
@@ -34,6 +46,10 @@ if TYPE_CHECKING:
 
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 15
+"""Seconds for each read from the socket (botocore's read_timeout)."""
+REQUEST_DEADLINE = 30
+"""Seconds for a whole request, connection to last byte: a slow but working link answers
+STS in well under a second; 30 s leaves room for a slow proxy and one 15 s read."""
 log = logging.getLogger(__name__)
 PARTITION_REGIONS = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 
@@ -61,18 +77,20 @@ def region_for(configured: str | None, device: MfaDevice | None) -> str:
 
 
 class Boto3Aws:
-    """AwsApi over boto3: no automatic retries (a code works once), bounded time-outs."""
+    """AwsApi over boto3: no automatic retries (a code works once), bounded time-outs, and
+    one deadline for each request as a whole."""
 
-    def __init__(self) -> None:
+    def __init__(self, deadline_seconds: float = REQUEST_DEADLINE) -> None:
         self._clients: dict[tuple[str, str, str], _ClientSlot] = {}
         self._lock = threading.Lock()
+        self._deadline = deadline_seconds
 
     def warm_up(self, key: LongTermKey, region: str) -> None:
         self._slot("sts", key, region)
 
     def list_mfa_devices(self, key: LongTermKey, region: str) -> list[MfaDevice]:
         client = self._slot("iam", key, region).get()
-        with translated("ListMFADevices", key):
+        with translated("ListMFADevices", key, client=client, seconds=self._deadline):
             pages = client.get_paginator("list_mfa_devices").paginate()
             return [MfaDevice(d["SerialNumber"]) for page in pages for d in page["MFADevices"]]
 
@@ -81,17 +99,20 @@ class Boto3Aws:
     ) -> SessionCredentials:
         client = self._slot("sts", key, region).get()
         started = time.perf_counter()
-        with translated("GetSessionToken", key, device):
+        with translated(
+            "GetSessionToken", key, device, client=client, carries_code=True, seconds=self._deadline
+        ):
             answer = client.get_session_token(
                 DurationSeconds=duration, SerialNumber=device.serial, TokenCode=code
             )
+            session = session_from(answer)
         log.debug("GetSessionToken answered in %.0f ms", (time.perf_counter() - started) * 1000)
-        return session_from(answer)
+        return session
 
     def get_caller_identity(self, key: LongTermKey, region: str) -> str:
         """The ARN of the key's IAM user: proof that AWS accepts the key, before it is stored."""
         client = self._slot("sts", key, region).get()
-        with translated("GetCallerIdentity", key):
+        with translated("GetCallerIdentity", key, client=client, seconds=self._deadline):
             arn: str = client.get_caller_identity()["Arn"]
         return arn
 
@@ -141,9 +162,14 @@ def build_client(
     secret_access_key: str,
     session_token: str | None = None,
 ) -> BaseClient:
-    """A client signed with exactly these credentials: no retries, bounded time-outs."""
+    """A client signed with exactly these credentials: no retries, bounded time-outs.
+
+    An endpoint URL from the environment is checked first: botocore would say only
+    `ValueError`, or fail later with the request half made."""
+    check_endpoint_variables(service, os.environ)
     import botocore.config
     import botocore.session
+    from botocore.exceptions import BotoCoreError, InvalidRegionError
 
     session = botocore.session.Session()
     # Our profile may exist only in our files or the keyring; botocore must not go looking
@@ -154,8 +180,6 @@ def build_client(
         read_timeout=READ_TIMEOUT,
         retries={"total_max_attempts": 1},
     )
-    from botocore.exceptions import InvalidRegionError
-
     try:
         return session.create_client(
             service,
@@ -167,12 +191,73 @@ def build_client(
         )
     except InvalidRegionError as err:
         raise InvalidRegion(region=region) from err
+    except (BotoCoreError, ValueError) as err:
+        # An endpoint_url in the config file, a malformed AWS_* setting: named, not quoted.
+        raise SdkFailed(
+            operation=f"setting up the {service} client", kind=_kind(err), next_step=_RETRY
+        ) from err
+
+
+_ENDPOINT_VARIABLES = {"sts": "AWS_ENDPOINT_URL_STS", "iam": "AWS_ENDPOINT_URL_IAM"}
+
+
+def check_endpoint_variables(service: str, environ: Mapping[str, str]) -> None:
+    """The endpoint URL botocore would take from the environment is an http(s) URL."""
+    for variable in (_ENDPOINT_VARIABLES.get(service, ""), "AWS_ENDPOINT_URL"):
+        url = environ.get(variable, "").strip() if variable else ""
+        if not url:
+            continue
+        problem = url_problem(url)
+        if problem is not None:
+            raise BadEndpoint(variable=variable, url=shown_url(url), reason=problem)
+        return  # the service's own variable wins over the general one, as in botocore
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` is no endpoint URL botocore can use; None when it is one."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises for a port that is not a number from 0 to 65535
+    except ValueError:
+        return "it cannot be read as a URL"
+    if parts.scheme not in ("http", "https"):
+        return "it must start with https:// or http://"
+    if not parts.hostname or any(char.isspace() for char in url):
+        return "it names no host"
+    return None
+
+
+def shown_url(url: str) -> str:
+    """A URL as it may be printed: without a user name and password in it."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(a malformed URL)"
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
+
+
+class _AnswerShape(Exception):
+    """An answer botocore parsed, without the members a login needs (raised inside
+    `translated`, which says it with the operation and the endpoint)."""
+
+    def __init__(self, missing: str) -> None:
+        super().__init__(missing)
+        self.missing = missing
 
 
 def session_from(answer: Mapping[str, Any]) -> SessionCredentials:
-    """The Credentials of a GetSessionToken or AssumeRole answer."""
-    creds = answer["Credentials"]
-    expiration: datetime = creds["Expiration"]
+    """The Credentials of a GetSessionToken or AssumeRole answer (inside `translated`)."""
+    creds = answer.get("Credentials")
+    if not isinstance(creds, Mapping):
+        raise _AnswerShape("Credentials")
+    for member in ("AccessKeyId", "SecretAccessKey", "SessionToken"):
+        if not isinstance(creds.get(member), str) or not creds[member]:
+            raise _AnswerShape(f"Credentials.{member}")
+    expiration = creds.get("Expiration")
+    if not isinstance(expiration, datetime):
+        raise _AnswerShape("Credentials.Expiration")
     return SessionCredentials(
         access_key_id=creds["AccessKeyId"],
         secret_access_key=creds["SecretAccessKey"],
@@ -183,46 +268,146 @@ def session_from(answer: Mapping[str, Any]) -> SessionCredentials:
 
 _OPERATIONS = {"sts": "GetSessionToken", "iam": "ListMFADevices"}
 
+_RETRY = "check the network and try again"
+NEXT_CODE = "the MFA code may have been used, so wait for the next code and run mfa-login again"
+
 
 class translated:
-    """Turn botocore's exceptions into our errors, keeping the cause chained."""
+    """One AWS request: its deadline, and every way it can fail turned into our error.
+
+    Inside the block, the request is made and its answer read. Whatever goes wrong there
+    becomes an `MfaSessionError` whose message names the operation, the endpoint and what
+    to do, chaining botocore's exception as its cause. Third-party texts are never quoted:
+    botocore's ResponseParserError, for one, carries the raw answer (a new session's secret
+    and token), and a proxy's page can say anything.
+
+    `carries_code`: the request holds an MFA code (GetSessionToken). Any failure after the
+    request may have reached AWS then says that the code may be spent, and marks the error
+    so the used-code guard counts it as used.
+    """
 
     def __init__(
-        self, operation: str, key: LongTermKey | None, device: MfaDevice | None = None
+        self,
+        operation: str,
+        key: LongTermKey | None,
+        device: MfaDevice | None = None,
+        *,
+        client: Any = None,
+        carries_code: bool = False,
+        seconds: float = REQUEST_DEADLINE,
     ) -> None:
         """`key` is the long-term key that signed the call; None for a session's call."""
         self.operation = operation
         self.key = key
         self.device = device
+        self.carries_code = carries_code
+        self.seconds = seconds
+        self.endpoint = str(getattr(getattr(client, "meta", None), "endpoint_url", "AWS"))
+        self._deadline = deadline(seconds)
 
     def __enter__(self) -> None:
-        return None
+        self._deadline.__enter__()
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, tb: Any
     ) -> None:
+        self._deadline.__exit__(kind, error, tb)
         if error is None or isinstance(error, MfaSessionError):
             return
+        if isinstance(error, DeadlinePassed):
+            raise self._after_sending(
+                AnswerTooSlow,
+                operation=self.operation,
+                endpoint=shown_url(self.endpoint),
+                seconds=_seconds(self.seconds),
+            ) from None
+        if not isinstance(error, Exception):
+            return  # KeyboardInterrupt and the like: the command line's to handle
+        raise self._translate(error) from error
+
+    def _translate(self, error: Exception) -> MfaSessionError:
+        import ssl
+
         from botocore.exceptions import (
             ClientError,
+            ConnectionClosedError,
             ConnectTimeoutError,
             EndpointConnectionError,
+            HTTPClientError,
+            ProxyConnectionError,
             ReadTimeoutError,
+            SSLError,
         )
+        from botocore.parsers import ResponseParserError
 
+        endpoint = _endpoint_of(error, self.endpoint)
         if isinstance(error, ClientError):
-            raise self._from_client_error(error) from error
-        if isinstance(error, (ConnectTimeoutError, ReadTimeoutError)):
-            raise NetworkTimeout(
-                endpoint=getattr(error, "kwargs", {}).get("endpoint_url", "AWS")
-            ) from error
+            return self._from_client_error(error)
+        # Failures before the request left: nothing reached AWS, the code is unspent.
+        if isinstance(error, ConnectTimeoutError):
+            return NetworkTimeout(endpoint=endpoint, next_step=_RETRY)
+        if isinstance(error, ProxyConnectionError):
+            # Not botocore's masked proxy_url: its masking can leave the password in.
+            return ProxyUnreachable(proxy=_proxy_for(endpoint), endpoint=endpoint)
+        if isinstance(error, SSLError):
+            unverified = _found_in(error, ssl.SSLCertVerificationError)
+            if unverified is not None:
+                reason = unverified.verify_message or "verification failed"
+                return CertificateNotTrusted(endpoint=endpoint, reason=reason)
+            failure = _found_in(error, ssl.SSLError)
+            if failure is not None and _in_handshake(failure):
+                # The request is written only once the handshake is done.
+                return TlsFailed(endpoint=endpoint, reason=_ssl_reason(failure), next_step=_RETRY)
+            return self._after_sending(TlsFailed, endpoint=endpoint, reason=_ssl_reason(error))
         if isinstance(error, EndpointConnectionError):
-            raise NetworkUnreachable(endpoint=error.kwargs.get("endpoint_url", "AWS")) from error
+            return NetworkUnreachable(endpoint=endpoint)
+        # Failures once the request may have reached AWS.
+        if isinstance(error, ReadTimeoutError):
+            return self._after_sending(NetworkTimeout, endpoint=endpoint)
+        if isinstance(error, ConnectionClosedError):
+            return self._after_sending(
+                ConnectionDropped, endpoint=endpoint, operation=self.operation
+            )
+        if isinstance(error, ResponseParserError):
+            return self._after_sending(
+                AnswerUnreadable,
+                endpoint=endpoint,
+                operation=self.operation,
+                what="unreadable XML: cut short, or a page from a proxy or captive portal",
+            )
+        if isinstance(error, _AnswerShape):
+            return self._after_sending(
+                IncompleteAnswer, endpoint=endpoint, operation=self.operation, missing=error.missing
+            )
+        if isinstance(error, HTTPClientError):
+            # botocore wraps whatever urllib3 raised; its class says more than its text.
+            inner = error.kwargs.get("error")
+            kind = _kind(inner if isinstance(inner, BaseException) else error)
+            return self._after_sending(SdkFailed, operation=self.operation, kind=kind)
+        # BotoCoreError, and whatever else botocore let out of a hostile answer (a
+        # ValueError from a timestamp that is none, a KeyError from a missing member).
+        return self._after_sending(SdkFailed, operation=self.operation, kind=_kind(error))
+
+    def _after_sending(self, cls: type[MfaSessionError], **fields: object) -> MfaSessionError:
+        """An error for a request that may have reached AWS."""
+        problem = cls(next_step=NEXT_CODE if self.carries_code else _RETRY, **fields)
+        problem.code_may_be_spent = self.carries_code
+        return problem
 
     def _from_client_error(self, error: Any) -> MfaSessionError:
         details = error.response.get("Error", {})
         code = str(details.get("Code", "Unknown"))
         message = str(details.get("Message", ""))
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if code.isdigit() and code == str(status):
+            # botocore's reading of an answer that held no AWS error, only an HTTP status:
+            # an HTML page from a proxy or a load balancer.
+            return self._after_sending(
+                AnswerUnreadable,
+                endpoint=self.endpoint,
+                operation=self.operation,
+                what=f"HTTP {code} without an AWS error: a page from a proxy?",
+            )
         if code == "SignatureDoesNotMatch" and (skew := clock_skew(message)) is not None:
             return skew
         if code in {"Throttling", "ThrottlingException", "RequestLimitExceeded"}:
@@ -240,6 +425,71 @@ class translated:
         if code == "SignatureDoesNotMatch":
             return WrongSecret(access_key_id=self.key.access_key_id, section=self.key.section)
         return AwsRefused(operation=self.operation, code=code, message=message)
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}"
+
+
+def _kind(error: BaseException) -> str:
+    """An exception named by its class (module and name), never by its message."""
+    kind = type(error)
+    module = kind.__module__
+    return kind.__qualname__ if module == "builtins" else f"{module}.{kind.__qualname__}"
+
+
+def _endpoint_of(error: BaseException, fallback: str) -> str:
+    kwargs = getattr(error, "kwargs", None)
+    url = kwargs.get("endpoint_url") if isinstance(kwargs, dict) else None
+    # botocore's own kwargs name the request's URL, ending in "/": the endpoint is without.
+    return shown_url(str(url or fallback)).removesuffix("/")
+
+
+_E = TypeVar("_E", bound=BaseException)
+
+
+def _found_in(error: BaseException, kind: type[_E]) -> _E | None:
+    """The first exception of `kind` among `error`'s causes and wrapped errors."""
+    pending: list[object] = [error]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, kind):
+            return current
+        kwargs = getattr(current, "kwargs", None)
+        if isinstance(kwargs, dict):
+            pending.append(kwargs.get("error"))
+        pending.extend((current.__cause__, current.__context__, *current.args))
+    return None
+
+
+def _in_handshake(failure: BaseException) -> bool:
+    """Whether an ssl error came from the TLS handshake (ssl.py's do_handshake)."""
+    import traceback
+
+    frames = traceback.extract_tb(failure.__traceback__)
+    return any(frame.name == "do_handshake" for frame in frames)
+
+
+def _proxy_for(endpoint: str) -> str:
+    """The proxy the environment names for the endpoint's scheme, as botocore picks it."""
+    from urllib.request import getproxies
+
+    scheme = urlsplit(endpoint).scheme or "https"
+    proxy = getproxies().get(scheme)
+    return shown_url(proxy) if proxy else "(none set)"
+
+
+def _ssl_reason(error: BaseException) -> str:
+    """OpenSSL's reason code (WRONG_VERSION_NUMBER, ...): a constant, not a quoted text."""
+    import ssl
+
+    found = _found_in(error, ssl.SSLError)
+    reason = getattr(found, "reason", None) if found is not None else None
+    return str(reason) if isinstance(reason, str) and reason.isidentifier() else "TLS error"
 
 
 # "Signature expired: OURS is now earlier than LIMIT (THEIRS - 15 min.)" when we are behind,

@@ -1,7 +1,11 @@
 """Every error a person can see: one base class, a message template and an exit code each.
 
 The command line catches `MfaSessionError` once and prints `str(error)`; nothing else
-is ever shown, so a template must never carry a secret.
+is ever shown, so a template must never carry a secret, and no field may be filled with
+what a person typed where a secret could have gone, nor with a third-party exception's
+text (it can quote a response body): name such input by its place and length instead.
+Every message goes through `visible`, so a name holding an escape sequence reaches the
+terminal as text.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from mfa_session.exit_codes import ExitCode
+from mfa_session.visible import visible
 
 
 class MfaSessionError(Exception):
@@ -16,10 +21,12 @@ class MfaSessionError(Exception):
 
     fmt: ClassVar[str] = "mfa-login failed"
     exit_code: ClassVar[ExitCode] = ExitCode.UNEXPECTED
+    code_may_be_spent: bool = False
+    """Set on a failed GetSessionToken that may have reached AWS: its code counts as used."""
 
     def __init__(self, **fields: object) -> None:
         self.fields = fields
-        super().__init__(self.fmt.format(**fields))
+        super().__init__(visible(self.fmt.format(**fields)))
 
 
 # --- usage and input -----------------------------------------------------------------------
@@ -160,7 +167,66 @@ class NetworkUnreachable(MfaSessionError):
 
 
 class NetworkTimeout(MfaSessionError):
-    fmt = "AWS did not answer in time ({endpoint}): check the network and try again"
+    fmt = "AWS did not answer in time ({endpoint}): {next_step}"
+    exit_code = ExitCode.AWS_ERROR
+
+
+class AnswerTooSlow(MfaSessionError):
+    fmt = (
+        "the answer to {operation} from {endpoint} was not complete after {seconds} s, "
+        "the most a request may take; the connection was closed: {next_step}"
+    )
+    exit_code = ExitCode.AWS_ERROR
+
+
+class ConnectionDropped(MfaSessionError):
+    fmt = "the connection to {endpoint} closed before the answer to {operation} came: {next_step}"
+    exit_code = ExitCode.AWS_ERROR
+
+
+class AnswerUnreadable(MfaSessionError):
+    fmt = "the answer to {operation} from {endpoint} is not AWS's ({what}): {next_step}"
+    exit_code = ExitCode.AWS_ERROR
+
+
+class IncompleteAnswer(MfaSessionError):
+    fmt = "the answer to {operation} from {endpoint} holds no {missing}: {next_step}"
+    exit_code = ExitCode.AWS_ERROR
+
+
+class ProxyUnreachable(MfaSessionError):
+    fmt = (
+        "cannot reach the proxy {proxy} (HTTPS_PROXY or HTTP_PROXY in the environment): "
+        "check it, or set NO_PROXY for {endpoint}; nothing was sent to AWS"
+    )
+    exit_code = ExitCode.AWS_ERROR
+
+
+class CertificateNotTrusted(MfaSessionError):
+    fmt = (
+        "the TLS certificate of {endpoint} is not trusted ({reason}): where a proxy "
+        "intercepts HTTPS, point AWS_CA_BUNDLE at its CA certificate; nothing was sent to AWS"
+    )
+    exit_code = ExitCode.AWS_ERROR
+
+
+class TlsFailed(MfaSessionError):
+    fmt = "the TLS connection to {endpoint} failed ({reason}): {next_step}"
+    exit_code = ExitCode.AWS_ERROR
+
+
+class BadEndpoint(MfaSessionError):
+    fmt = (
+        "{variable} = {url} is not an http(s) URL ({reason}): fix or unset it; "
+        "nothing was sent to AWS"
+    )
+    exit_code = ExitCode.AWS_ERROR
+
+
+class SdkFailed(MfaSessionError):
+    """Any other failure inside botocore: named by its class, never by its text."""
+
+    fmt = "{operation} failed inside the AWS SDK ({kind}): {next_step}"
     exit_code = ExitCode.AWS_ERROR
 
 

@@ -31,8 +31,8 @@ def assume_role(
     client: Any = build_client(
         "sts", region, session.access_key_id, session.secret_access_key, session.session_token
     )
-    with translated(f"AssumeRole of {role_arn}", key=None):
+    with translated(f"AssumeRole of {role_arn}", key=None, client=client):
         answer = client.assume_role(
             RoleArn=role_arn, RoleSessionName=session_name, DurationSeconds=duration
         )
-    return session_from(answer)
+        return session_from(answer)

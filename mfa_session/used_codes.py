@@ -7,6 +7,9 @@ AWS calls, so the login flow stays as it is:
 - a person at a terminal is told, sees a countdown to the next code, and is asked again;
 - a code command is run again once its next code is out;
 - a code given with --code or on stdin stops with the seconds to wait; nothing is sent.
+
+A code whose request failed after it may have reached AWS (a cut answer, a dropped
+connection, the deadline) counts as used too: AWS may well have taken it.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from typing import Protocol, TextIO
 
 from mfa_session.aws import AwsApi
 from mfa_session.codes import CodeSource
-from mfa_session.errors import CodeStepUsed
+from mfa_session.errors import CodeStepUsed, MfaSessionError
 from mfa_session.models import LongTermKey, MfaDevice, SessionCredentials
 from mfa_session.state import STEP_SECONDS, seconds_to_next_step
+from mfa_session.visible import visible
 
 
 class StepMemory(Protocol):
@@ -70,7 +74,13 @@ class GuardedAws:
             self._wait_for_next_step(device)
             label = f"{self._profile} ({device.serial})"
             code = self._codes.next_code(label, after_rejection=False)
-        session = self._inner.get_session_token(key, region, device, code, duration)
+        try:
+            session = self._inner.get_session_token(key, region, device, code, duration)
+        except MfaSessionError as problem:
+            # A cut or lost answer: AWS may have taken the code, so it counts as used.
+            if problem.code_may_be_spent:
+                self._steps.record(device.serial, code, self._clock())
+            raise
         self._steps.record(device.serial, code, self._clock())
         return session
 
@@ -78,7 +88,7 @@ class GuardedAws:
         out = self._terminal
         if out is not None:
             out.write(
-                f"mfa-login: that code was already used for {device.serial} "
+                f"mfa-login: that code was already used for {visible(device.serial)} "
                 "(AWS takes each code once)\n"
             )
         boundary = (self._clock() // STEP_SECONDS + 1) * STEP_SECONDS
