@@ -1,11 +1,14 @@
 """The entry point: parse the command line, run one command, turn errors into exit codes.
 
 Every expected failure is an `MfaSessionError`, printed as one line on stderr with its exit
-code. Anything else is a bug and keeps its traceback.
+code. Anything else is a bug: its traceback is printed without exception messages, which
+can quote secrets (bug_report.py), and the exit code is 1. An interrupt says what was
+written before it (journal.py).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -73,46 +76,69 @@ def build_subcommand_parser(name: str) -> tuple[argparse.ArgumentParser, ModuleT
     return parser, module
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, whole_process: bool = False) -> int:
+    """Run one command; its exit code. `whole_process` (the installed command): also keep
+    the messages of exceptions on other threads and at the top level out of stderr."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(arguments, whole_process)
+    except (KeyboardInterrupt, EOFError) as stop:
+        # SIGTERM or SIGHUP at a prompt arrive as Terminated, a KeyboardInterrupt.
+        from mfa_session.interrupts import Terminated
+
+        if isinstance(stop, Terminated):
+            return _stopped(f"stopped by {stop.name}", 128 + stop.signum)
+        return _stopped("cancelled", ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # The reader of our output left (`| head -0`) or stdout is closed (`>&-`): there is
+        # no one to tell, and a traceback would be noise.
+        return int(ExitCode.OUTPUT_CLOSED)
+    except Exception as error:  # noqa: BLE001 - every failure ends here: ours said, bugs reported
+        # The error classes are loaded once one is raised: --help never needs them.
+        from mfa_session.errors import MfaSessionError
+
+        if isinstance(error, MfaSessionError):
+            _say(f"{PROG}: {error}")
+            return int(error.exit_code)
+        from mfa_session.bug_report import report_bug
+
+        report_bug(error, sys.stderr)
+        return int(ExitCode.UNEXPECTED)
+
+
+def _dispatch(arguments: list[str], whole_process: bool) -> int:
     if arguments == ["--version"]:
         # What argparse's version action prints (a test compares them), without argparse.
         print(version_line())
         return 0
     # A request for help is never a still-valid login (the shortcut would step aside).
     if not {"-h", "--help"} & set(arguments):
-        try:
-            early = _quick_exit(arguments)
-        except KeyboardInterrupt:
-            early = _cancelled()
+        early = _quick_exit(arguments)
         if early is not None:
             return early
 
-    try:
-        if arguments and arguments[0] in SUBCOMMANDS:
-            parser, module = build_subcommand_parser(arguments[0])
-            exit_code: int = module.run(
-                parser.parse_args(arguments[1:]),
-                environ=os.environ,
-                stdin=sys.stdin,
-                stderr=sys.stderr,
-            )
-            return exit_code
+    if arguments and arguments[0] in SUBCOMMANDS:
+        parser, module = build_subcommand_parser(arguments[0])
+        parsed = parser.parse_args(arguments[1:])
+        if whole_process:
+            _no_message_escapes()
+        exit_code: int = module.run(parsed, environ=os.environ, stdin=sys.stdin, stderr=sys.stderr)
+        return exit_code
 
-        from mfa_session.commands import login
+    from mfa_session.commands import login
 
-        args = build_parser().parse_args(arguments)
-        return login.run(args, environ=os.environ, stdin=sys.stdin, stderr=sys.stderr)
-    except (KeyboardInterrupt, EOFError):
-        return _cancelled()
-    except Exception as error:
-        # The error classes are loaded once one is raised: --help never needs them.
-        from mfa_session.errors import MfaSessionError
+    args = build_parser().parse_args(arguments)
+    if whole_process:
+        _no_message_escapes()
+    return login.run(args, environ=os.environ, stdin=sys.stdin, stderr=sys.stderr)
 
-        if not isinstance(error, MfaSessionError):
-            raise
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return int(error.exit_code)
+
+def _no_message_escapes() -> None:
+    """Once a command runs (after --help has had its say: it needs none of it), no
+    exception on any thread may print its message (bug_report.py)."""
+    from mfa_session.bug_report import install_hooks
+
+    install_hooks()
 
 
 def _quick_exit(arguments: list[str]) -> int | None:
@@ -132,15 +158,65 @@ def run_program() -> None:
 
     Freeing boto3's and prompt_toolkit's objects one by one at exit took 100-200 ms after
     the login was done (longer than the request itself); the OS frees the memory at once.
-    Output is flushed first and files are closed by then. An unexpected exception still
-    gets its traceback and the normal exit.
+    Output is flushed first and files are closed by then.
+
+    Before main: a closed standard stream is opened on /dev/null, so that no file opened
+    later takes its number (a credentials file on descriptor 1 would receive what is
+    printed); a closed stdout then reads as a broken pipe when something is printed.
     """
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    _standard_streams_open()
+    code = main(whole_process=True)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = int(ExitCode.OUTPUT_CLOSED)
+    except (OSError, ValueError):
+        pass
+    try:  # noqa: SIM105 - contextlib is not otherwise loaded on the quick paths
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
     os._exit(code)
 
 
-def _cancelled() -> int:
-    print(f"{PROG}: cancelled; nothing was written", file=sys.stderr)
-    return int(ExitCode.INTERRUPTED)
+class _ClosedOutput(io.TextIOBase):
+    """sys.stdout when descriptor 1 was closed at start: printing fails like a broken pipe."""
+
+    def write(self, _text: str) -> int:
+        import errno
+
+        raise BrokenPipeError(errno.EPIPE, "standard output is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _standard_streams_open() -> None:
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            devnull = os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)
+            if devnull != fd:
+                os.dup2(devnull, fd)
+                os.close(devnull)
+            if name == "stdout":
+                sys.stdout = _ClosedOutput()
+            else:
+                setattr(sys, name, open(fd, "r" if fd == 0 else "w", closefd=False))  # noqa: SIM115 - lives as long as the process
+
+
+def _say(line: str) -> None:
+    try:  # noqa: SIM105 - contextlib is not otherwise loaded on the quick paths
+        print(line, file=sys.stderr)
+    except (OSError, ValueError):
+        pass  # stderr closed or hung up: the exit code still says it
+
+
+def _stopped(what: str, code: int) -> int:
+    """Ctrl-C, end of input or a stopping signal: say so, and what was written before."""
+    from mfa_session.journal import JOURNAL
+    from mfa_session.visible import visible
+
+    _say(f"{PROG}: {what}; {visible(JOURNAL.summary())}")
+    return code

@@ -3,7 +3,8 @@
 For example `ykman oath accounts code -s NAME` or a password manager's OTP command. The
 command line is split like a shell would (shlex) but run without a shell; wrap it in
 `sh -c '...'` for pipes. Its stderr goes straight to ours (a YubiKey's "touch your key"),
-its stdout is read and must be one 6-digit code. The output is never repeated in a message.
+its stdout is read and must be one 6-digit code. The output is never repeated in a message,
+nor is the command beyond its first word: it can hold a TOTP seed (`oathtool --totp SEED`).
 """
 
 from __future__ import annotations
@@ -30,11 +31,15 @@ class CommandCode:
         try:
             self._argv = shlex.split(command)
         except ValueError as err:
+            # shlex fails only on an open quotation or a trailing backslash.
+            problem = "a quotation is not closed" if "quotation" in str(err) else "it ends in \\"
             raise CodeCommandFailed(
-                program=command, origin=origin, outcome=f"cannot be split into words: {err}"
+                program=first_word(command),
+                origin=origin,
+                outcome=f"cannot be split into words ({problem})",
             ) from err
         if not self._argv:
-            raise CodeCommandFailed(program=command, origin=origin, outcome="is empty")
+            raise CodeCommandFailed(program="", origin=origin, outcome="is empty")
 
     def next_code(self, label: str, *, after_rejection: bool) -> str:  # noqa: ARG002 - no prompt
         program = self._argv[0]
@@ -76,3 +81,9 @@ class CommandCode:
         if problem is not None:
             raise CodeCommandOutput(program=program, origin=self.origin, reason=problem)
         return lines[0]
+
+
+def first_word(command: str) -> str:
+    """What a message may show of a command line: the program, never its arguments."""
+    words = command.split(maxsplit=1)
+    return words[0] if words else ""

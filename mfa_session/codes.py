@@ -12,6 +12,11 @@ from mfa_session.errors import MalformedCode, NoCodeOnStdin
 
 ASCII_DIGITS = frozenset("0123456789")
 CODE_LENGTH = 6
+CODE_IN_ARGUMENTS = (
+    "a code given with --code shows in the process list (ps) to every user of this machine, "
+    "while it is still valid: pipe it on standard input, or leave --code out to be asked"
+)
+"""Said on stderr whenever --code is used (not with --quiet, which asks for silence)."""
 
 
 def code_problem(text: str) -> str | None:

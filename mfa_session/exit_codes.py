@@ -35,4 +35,7 @@ class ExitCode(IntEnum):
     COMMAND_NOT_FOUND = 127
     """exec: the command is not on PATH (the shell's convention)."""
     INTERRUPTED = 130
-    """Ctrl-C or end of input at a prompt; nothing was written."""
+    """Ctrl-C or end of input at a prompt; the message says what, if anything, was written."""
+    OUTPUT_CLOSED = 141
+    """Standard output was closed before all was printed (`| head -0`, `>&-`); nothing is
+    said. 128 + SIGPIPE, what a shell shows for a program a closed pipe ended."""

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from mfa_session.errors import KeyringUnusable
 from mfa_session.flow import file_names_key, key_in_file
+from mfa_session.journal import JOURNAL, WriteJournal
 from mfa_session.models import KeySource, LongTermKey
 from mfa_session.profiles import AwsFiles
 from mfa_session.state import LayoutMemory
@@ -38,16 +39,24 @@ class Confirm(Protocol):
 
 
 def move_into_keyring(
-    profile: str, key: LongTermKey, keyring: KeyKeeper, store: PlaintextRemover
+    profile: str,
+    key: LongTermKey,
+    keyring: KeyKeeper,
+    store: PlaintextRemover,
+    journal: WriteJournal = JOURNAL,
 ) -> list[str]:
     """Store and check the item, then drop the file's copy; returns what was done, in words."""
-    keyring.store(profile, key)
+    with journal.writing(f"the long-term key of {profile}", "stored in the OS keyring"):
+        keyring.store(profile, key)
     done = [
         f"stored the long-term key {key.access_key_id} in the OS keyring "
         f"({keyring.backend_name}, service {SERVICE}, item {profile}) and read it back"
     ]
     if key.source in (KeySource.LONG_TERM_SECTION, KeySource.PROFILE_SECTION):
-        report = store.remove_long_term(key.section, key.access_key_id)
+        with journal.writing(
+            f"the plaintext long-term key in [{key.section}]", "removed from the credentials file"
+        ):
+            report = store.remove_long_term(key.section, key.access_key_id)
         done.append(f"removed the plaintext key from [{key.section}] of the credentials file")
         done.extend(report.notices)
     return done

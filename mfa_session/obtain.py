@@ -16,20 +16,21 @@ import contextlib
 import enum
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta, timezone
 from typing import TextIO
 
 from mfa_session.aws import Boto3Aws, region_for
 from mfa_session.code_command import CommandCode
-from mfa_session.codes import CodeSource, FixedCode, PromptedCode, StdinCode
+from mfa_session.codes import CODE_IN_ARGUMENTS, CodeSource, FixedCode, PromptedCode, StdinCode
 from mfa_session.errors import KeyringUnusable, NoKeyring, NoRoleArn, NoStoredSession, NoTerminal
 from mfa_session.flow import LoginRequest, login, resolve_profile, still_valid
+from mfa_session.journal import JOURNAL, WriteJournal
 from mfa_session.migrate import login_vault, offer_move
 from mfa_session.models import LoginResult, Outcome, SessionCredentials
 from mfa_session.profiles import AwsFiles, read_config_profiles, read_credentials
 from mfa_session.prompts import QuestionaryPrompter
-from mfa_session.render import result_line
+from mfa_session.render import local_time, result_line
 from mfa_session.session_flags import FROM_CONFIG
 from mfa_session.state import DeviceMemory, LayoutMemory, UsedSteps, WrittenSections, state_file
 from mfa_session.store import CredentialsStore, LongTermCopy, WriteReport
@@ -38,6 +39,7 @@ from mfa_session.style import Style
 from mfa_session.timefmt import parse_expiration
 from mfa_session.used_codes import GuardedAws
 from mfa_session.vault import KeyringFirst, KeyringVault
+from mfa_session.visible import visible
 
 log = logging.getLogger("mfa_session")
 
@@ -96,23 +98,38 @@ def obtain(
     clock: Callable[[], datetime] | None = None,
     offer_keyring_move: bool = False,
 ) -> Obtained:
+    obtained = _obtain(
+        options,
+        environ=environ,
+        stdin=stdin,
+        stderr=stderr,
+        prompting=prompting,
+        clock=clock,
+        offer_keyring_move=offer_keyring_move,
+    )
+    if options.code is None or options.quiet:
+        return obtained
+    # Said with the result, not before: a failure stays the one line that says it.
+    notices = (CODE_IN_ARGUMENTS, *obtained.result.notices)
+    return replace(obtained, result=replace(obtained.result, notices=notices))
+
+
+def _obtain(
+    options: SessionOptions,
+    *,
+    environ: Mapping[str, str],
+    stdin: TextIO,
+    stderr: TextIO,
+    prompting: Prompting,
+    clock: Callable[[], datetime] | None,
+    offer_keyring_move: bool,
+) -> Obtained:
     now = clock or _now
     # A malformed --code stops here, before any file is read.
     fixed = FixedCode(options.code) if options.code is not None else None
     files = AwsFiles.from_environment(environ)
     with contextlib.ExitStack() as stack:
-        if prompting is Prompting.TTY:
-            tty = _open_tty()
-            terminal = tty[1] if tty else None
-            if tty is not None:
-                stack.callback(tty[0].close)
-                stack.callback(tty[1].close)
-            interactive = tty is not None
-            prompter = QuestionaryPrompter(*tty) if tty else QuestionaryPrompter()
-        else:
-            interactive = stdin.isatty() and stderr.isatty()
-            terminal = stderr if interactive else None
-            prompter = QuestionaryPrompter()
+        interactive, terminal, prompter = _asking(prompting, stdin, stderr, stack)
         profile = resolve_profile(
             options.profile, environ, interactive=interactive, files=files, prompter=prompter
         )
@@ -268,6 +285,26 @@ def _code_source(
     return PromptedCode(prompter)
 
 
+def _asking(
+    prompting: Prompting, stdin: TextIO, stderr: TextIO, stack: contextlib.ExitStack
+) -> tuple[bool, TextIO | None, QuestionaryPrompter]:
+    """Whether a person can be asked, the terminal to tell them things on, and the prompter.
+
+    credential-process asks on the terminal (/dev/tty): the SDK owns stdin and stdout. So
+    does a login whose stderr goes to a file or a pipe (`2>log`) while a person types at the
+    terminal: a prompt drawn into the log would look like a hang."""
+    on_tty = prompting is Prompting.TTY or (stdin.isatty() and not stderr.isatty())
+    tty = _open_tty() if on_tty else None
+    if tty is not None:
+        stack.callback(tty[0].close)
+        stack.callback(tty[1].close)
+        return True, tty[1], QuestionaryPrompter(*tty)
+    if prompting is Prompting.TTY:
+        return False, None, QuestionaryPrompter()
+    interactive = stdin.isatty() and stderr.isatty()
+    return interactive, stderr if interactive else None, QuestionaryPrompter()
+
+
 def _open_tty() -> tuple[TextIO, TextIO] | None:
     """The controlling terminal, to read from and to write to (a tty cannot be opened "r+"
     in text mode: it is not seekable); the caller closes both."""
@@ -296,12 +333,20 @@ class NoTerminalCode:
 
 
 class RecordingStore:
-    """The credentials store, noting in the state file which sections mfa-login wrote."""
+    """The credentials store, noting in the state file which sections mfa-login wrote, and
+    in the journal what this run wrote (so that an interrupt afterwards says it)."""
 
-    def __init__(self, inner: CredentialsStore, record: WrittenSections, profile: str) -> None:
+    def __init__(
+        self,
+        inner: CredentialsStore,
+        record: WrittenSections,
+        profile: str,
+        journal: WriteJournal = JOURNAL,
+    ) -> None:
         self._inner = inner
         self._record = record
         self._profile = profile
+        self._journal = journal
 
     def write_session(
         self,
@@ -310,7 +355,9 @@ class RecordingStore:
         *,
         keep_long_term_in: LongTermCopy | None = None,
     ) -> WriteReport:
-        report = self._inner.write_session(target, session, keep_long_term_in=keep_long_term_in)
+        until = local_time(session.expiration, _now())
+        with self._journal.writing(f"the session for [{target}]", detail=f"valid until {until}"):
+            report = self._inner.write_session(target, session, keep_long_term_in=keep_long_term_in)
         self._record.record(target, self._profile)
         return report
 
@@ -331,7 +378,7 @@ def show_result(result: LoginResult, stream: TextIO, environ: Mapping[str, str])
     """The notices and the one line a person reads after a login, coloured on a terminal."""
     style = Style(stream, environ)
     for notice in result.notices:
-        print(f"mfa-login: {notice}", file=stream)
+        print(f"mfa-login: {visible(notice)}", file=stream)
     print(result_line(result, _now(), paint=lambda text: style.paint(text, "green")), file=stream)
 
 

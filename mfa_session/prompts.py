@@ -3,8 +3,10 @@ a terminal opened by the caller (credential-process asks on /dev/tty: the AWS SD
 stdout and swallows its stderr).
 
 `unsafe_ask` lets Ctrl-C arrive as KeyboardInterrupt (and Ctrl-D as EOFError), which the
-command line turns into exit 130 with nothing written. questionary is imported on first
-use: the still-valid path never loads it.
+command line turns into exit 130, saying what was written. SIGTERM and SIGHUP at a question
+restore the terminal and exit 128+n (interrupts.py). Names in questions and choices are
+shown through `visible`; a choice still answers with the name itself. questionary is
+imported on first use: the still-valid path never loads it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import sys
 from typing import Any, TextIO
 
 from mfa_session.codes import code_problem
+from mfa_session.interrupts import terminal_kept
+from mfa_session.visible import visible
 
 
 class QuestionaryPrompter:
@@ -21,24 +25,33 @@ class QuestionaryPrompter:
         self._tty_out = tty_out
 
     def choose_profile(self, profiles: list[str]) -> str:
-        import questionary
-
-        answer: str = questionary.select(
-            "Profile to log in:", choices=profiles, **self._terminal()
-        ).unsafe_ask()
-        return answer
+        return self._choose("Profile to log in:", profiles)
 
     def choose_device(self, serials: list[str]) -> str:
+        return self._choose("MFA device:", serials)
+
+    def _choose(self, message: str, names: list[str]) -> str:
         import questionary
 
-        answer: str = questionary.select(
-            "MFA device:", choices=serials, **self._terminal()
-        ).unsafe_ask()
+        choices = [questionary.Choice(title=visible(name), value=name) for name in names]
+        answer: str = self._ask(questionary.select(message, choices=choices, **self._terminal()))
         return answer
+
+    def _ask(self, question: Any) -> Any:
+        with terminal_kept(self._input_fd()):
+            return question.unsafe_ask()
+
+    def _input_fd(self) -> int | None:
+        stream = self._tty_in if self._tty_in is not None else sys.stdin
+        try:
+            return stream.fileno()
+        except (AttributeError, ValueError, OSError):  # a closed or fake stream
+            return None
 
     def ask_code(self, label: str, *, after_rejection: bool) -> str:
         import questionary
 
+        label = visible(label)
         message = (
             "AWS rejected that code (wrong, expired or already used). "
             "Wait for the next code and enter it:"
@@ -50,7 +63,7 @@ class QuestionaryPrompter:
             problem = code_problem(text)
             return True if problem is None else f"6 digits 0-9: {problem}"
 
-        answer: str = questionary.text(message, validate=validate, **self._terminal()).unsafe_ask()
+        answer: str = self._ask(questionary.text(message, validate=validate, **self._terminal()))
         return answer
 
     def _terminal(self) -> dict[str, Any]:
@@ -68,22 +81,21 @@ class QuestionaryPrompter:
     def confirm(self, message: str, *, default: bool) -> bool:
         import questionary
 
-        answer: bool = questionary.confirm(
-            message, default=default, **self._terminal()
-        ).unsafe_ask()
+        answer: bool = self._ask(
+            questionary.confirm(visible(message), default=default, **self._terminal())
+        )
         return answer
 
     def ask_access_key_id(self) -> str:
         import questionary
 
-        answer: str = questionary.text("Access key ID (AKIA...):", **self._terminal()).unsafe_ask()
+        answer: str = self._ask(questionary.text("Access key ID (AKIA...):", **self._terminal()))
         return answer
 
     def ask_secret(self, access_key_id: str) -> str:
         import questionary
 
         # Typed hidden: a secret never shows on the screen or in a terminal recording.
-        answer: str = questionary.password(
-            f"Secret access key of {access_key_id}:", **self._terminal()
-        ).unsafe_ask()
+        message = f"Secret access key of {visible(access_key_id)}:"
+        answer: str = self._ask(questionary.password(message, **self._terminal()))
         return answer

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from mfa_session.timefmt import format_remaining
+from mfa_session.visible import visible
 
 # The still-valid shortcut prints through this module: no typing, no models at import time
 # (mypy treats any TYPE_CHECKING as true).
@@ -32,7 +33,7 @@ def result_line(result: LoginResult, now: datetime, paint: Callable[[str], str] 
         return still_valid_line(result.profile, result.expiration, result.remaining, now, paint)
     until = local_time(result.expiration, now)
     left = paint(format_remaining(result.remaining))
-    return f"{result.profile}: session valid for {left} (until {until})"
+    return f"{visible(result.profile)}: session valid for {left} (until {until})"
 
 
 def still_valid_line(
@@ -44,4 +45,4 @@ def still_valid_line(
 ) -> str:
     until = local_time(expiration, now)
     left = paint(format_remaining(remaining))
-    return f"{profile}: still valid for {left} (until {until}); --force renews it"
+    return f"{visible(profile)}: still valid for {left} (until {until}); --force renews it"

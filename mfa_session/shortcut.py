@@ -91,7 +91,9 @@ def still_valid_exit(
         named = profile_without_picker(
             flags.get("--profile"),
             environ,
-            interactive=stdin.isatty() and stderr.isatty(),
+            # A terminal on stdin can answer a picker, even with stderr redirected: the full
+            # command then asks on /dev/tty (obtain.py).
+            interactive=stdin.isatty(),
             choices=lambda: loginable_profiles(
                 credentials, config_profiles(read_ini(config_path(environ)))
             ),

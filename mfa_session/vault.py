@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
@@ -68,8 +69,8 @@ class KeyringVault:
         if _is_plaintext(backend):
             raise KeyringPlaintext(backend=_qualified_name(backend))
         payload = _encode(key)
-        self._call(lambda b: b.set_password(SERVICE, profile, payload), secret=payload)
-        found = self._call(lambda b: b.get_password(SERVICE, profile), secret=payload)
+        self._call(lambda b: b.set_password(SERVICE, profile, payload))
+        found = self._call(lambda b: b.get_password(SERVICE, profile))
         if found != payload:
             outcome = "found nothing" if found is None else "found something else"
             raise KeyringForgets(backend=_qualified_name(backend), outcome=outcome)
@@ -86,7 +87,7 @@ class KeyringVault:
             self._backend = _pick_backend(self._environ)
         return self._backend
 
-    def _call(self, action: Callable[[KeyringBackend], str | None], secret: str = "") -> str | None:
+    def _call(self, action: Callable[[KeyringBackend], str | None]) -> str | None:
         backend = self._resolve()
         from keyring.errors import KeyringLocked as Locked
         from keyring.errors import NoKeyringError, PasswordDeleteError
@@ -101,7 +102,7 @@ class KeyringVault:
         except PasswordDeleteError:
             return None  # gone already: what `delete` wanted
         except Exception as err:  # backends raise D-Bus, OS and their own errors
-            raise KeyringFailed(backend=name, reason=_reason(err, secret)) from err
+            raise KeyringFailed(backend=name, reason=_reason(err)) from err
 
 
 class KeyringFirst:
@@ -192,7 +193,14 @@ def _named_backend(chosen: str) -> KeyringBackend:
         raise KeyringSetting(value=shown, reason="expected module.Class")
     try:
         found = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError, ValueError) as err:
+    except ImportError as err:
+        # The module named in the variable itself, or one it imports: a name, no data.
+        missing = f": No module named {err.name!r}" if err.name else ""
+        raise KeyringSetting(value=shown, reason=f"{type(err).__name__}{missing}") from err
+    except AttributeError as err:
+        reason = f"{module_name} has no {class_name}"
+        raise KeyringSetting(value=shown, reason=reason) from err
+    except ValueError as err:
         raise KeyringSetting(value=shown, reason=_reason(err)) from err
     if not (isinstance(found, type) and issubclass(found, KeyringBackend)):
         raise KeyringSetting(value=shown, reason="not a keyring backend class")
@@ -215,12 +223,22 @@ def _qualified_name(backend: KeyringBackend) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
 
-def _reason(err: BaseException, secret: str = "") -> str:
-    """The first line of an exception, with the secret (were it ever echoed) blanked out."""
-    text = str(err).strip().splitlines()[0] if str(err).strip() else ""
-    if secret:
-        text = text.replace(secret, "***")
-    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+_DBUS_ERROR_NAME = re.compile(r"org\.freedesktop\.[A-Za-z0-9_.]+")
+
+
+def _reason(err: BaseException) -> str:
+    """An exception named by its class, and a D-Bus error name when it carries one
+    (`org.freedesktop.DBus.Error.ServiceUnknown` says what went wrong and holds no data).
+
+    Never its text: a backend's message can quote the item it was handed, and a key
+    payload can reach a message in pieces or escaped, past any blanking of the exact one."""
+    name = getattr(err, "name", None)
+    candidates = [name] if isinstance(name, str) else []
+    candidates.append(str(err).strip())
+    for text in candidates:
+        if _DBUS_ERROR_NAME.fullmatch(text):
+            return f"{type(err).__name__}: {text}"
+    return type(err).__name__
 
 
 def _encode(key: LongTermKey) -> str:

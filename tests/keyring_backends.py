@@ -61,3 +61,11 @@ class WriteOnlyKeyring(MemoryKeyring):
 
     def set_password(self, *_args: str) -> None:
         return None
+
+
+class EchoingKeyring(MemoryKeyring):
+    """A backend whose error quotes what it was asked to store, escaped on the way (as a
+    D-Bus error's text can): blanking the exact payload would miss it."""
+
+    def set_password(self, _service: str, username: str, password: str) -> None:
+        raise RuntimeError(f"cannot store {username}: {password.encode('unicode_escape')!r}")

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 import mfa_session
-from mfa_session import cli
+from mfa_session import bug_report, cli
 from mfa_session.errors import MfaSessionError
 from mfa_session.exit_codes import ExitCode
 
@@ -135,10 +135,15 @@ def test_unknown_marker_stops_the_build(hook: ModuleType) -> None:
 
 def test_messages_printed_by_the_command_line_itself_are_documented() -> None:
     page = (DOCS / "troubleshooting.md").read_text(encoding="utf-8")
-    source = inspect.getsource(cli)
-    for message in ("cancelled; nothing was written",):
-        assert message in source, "cli.py changed: update docs/troubleshooting.md"
-        assert f"mfa-login: {message}" in page
+    source = inspect.getsource(cli) + inspect.getsource(bug_report)
+    for in_source, shown in (
+        ('_stopped("cancelled"', "mfa-login: cancelled; nothing was written"),
+        ('f"stopped by {stop.name}"', "mfa-login: stopped by SIGTERM; nothing was written"),
+        ("OUTPUT_CLOSED", "exit code 141"),
+        ("mfa-login: unexpected error: this is a bug", bug_report.HEADLINE),
+    ):
+        assert in_source in source, "cli.py changed: update docs/troubleshooting.md"
+        assert shown in page
 
 
 def test_site_builds_strict_offline(tmp_path: Path) -> None:

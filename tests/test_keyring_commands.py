@@ -175,6 +175,53 @@ def test_setup_refuses_a_session_key_id(
     assert memory_keyring == {}
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        pytest.param("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", id="the-secret-pasted-there"),
+        pytest.param("AKIA 1234", id="a-space-in-it"),
+    ],
+)
+def test_setup_never_repeats_a_mistyped_access_key_id(
+    typed: str,
+    memory_keyring: dict[tuple[str, str], str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Regression: the message quoted what was typed, where people paste the secret."""
+    code, err = run(
+        ["setup", "--profile", "a", "--access-key-id", typed], capsys, monkeypatch, stdin="x\n"
+    )
+
+    assert code == 2
+    assert typed not in err
+    assert typed[:8] not in err
+    assert f"the access key ID entered ({len(typed)} characters) does not look like" in err
+    assert memory_keyring == {}
+
+
+@pytest.mark.usefixtures("aws")
+def test_keyring_error_that_quotes_the_item_never_reaches_the_message(
+    home: Home,
+    aws_user: EmulatedUser,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Regression: only the exact payload was blanked in a keyring error's text."""
+    before = long_term_file(home, aws_user)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.keyring_backends.EchoingKeyring")
+
+    code, err = run(["setup", "--profile", "alice", "--code", "123456"], capsys, monkeypatch)
+
+    assert code == 8
+    assert (
+        "the OS keyring failed (backend tests.keyring_backends.EchoingKeyring: RuntimeError)" in err
+    )
+    assert aws_user.secret_access_key not in err
+    assert aws_user.secret_access_key.encode("unicode_escape").decode()[:10] not in err
+    assert home.credentials.read_bytes() == before
+
+
 BROKEN_KEYRINGS = [
     pytest.param(
         "keyring.backends.fail.Keyring",

@@ -11,6 +11,7 @@ from mfa_session.flow import file_names_key
 from mfa_session.profiles import AwsFiles
 from mfa_session.prompts import QuestionaryPrompter
 from mfa_session.vault import SERVICE, KeyringVault
+from mfa_session.visible import visible
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -55,9 +56,10 @@ def run(
             print("mfa-login: the keyring item was left as it was", file=stderr)
             return 0
     keyring.delete(profile)
+    shown = visible(profile)
     print(
-        f"mfa-login: removed the long-term key {key.access_key_id} of {profile} from the OS "
-        f"keyring ({keyring.backend_name}, service {SERVICE}, item {profile})",
+        f"mfa-login: removed the long-term key {visible(key.access_key_id)} of {shown} from the "
+        f"OS keyring ({keyring.backend_name}, service {SERVICE}, item {shown})",
         file=stderr,
     )
     return 0

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from mfa_session.session_flags import add_code_command_option, add_role_options
+from mfa_session.visible import visible
 
 LOGGER = "mfa_session"
 
@@ -86,7 +87,7 @@ def run(
     if not args.quiet:
         show_result(obtained.result, stderr, environ)
         for line in obtained.follow_up() if obtained.follow_up else ():
-            print(f"mfa-login: {line}", file=stderr)
+            print(f"mfa-login: {visible(line)}", file=stderr)
     return 0
 
 
@@ -94,8 +95,15 @@ def _debug_logging(stderr: TextIO) -> None:
     import logging
 
     log = logging.getLogger(LOGGER)
+
+    class Shown(logging.Formatter):
+        """Debug lines name profiles, sections and devices: shown, not acted on."""
+
+        def format(self, record: logging.LogRecord) -> str:
+            return visible(super().format(record))
+
     handler = logging.StreamHandler(stderr)
-    handler.setFormatter(logging.Formatter("mfa-login: debug: %(message)s"))
+    handler.setFormatter(Shown("mfa-login: debug: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.DEBUG)
     # botocore's own debug output prints request and response bodies, secrets included.

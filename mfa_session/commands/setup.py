@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import TextIO
 
 from mfa_session.aws import Boto3Aws, region_for
-from mfa_session.codes import CodeSource, FixedCode, PromptedCode, StdinCode
+from mfa_session.codes import CODE_IN_ARGUMENTS, CodeSource, FixedCode, PromptedCode, StdinCode
 from mfa_session.errors import MalformedAccessKey, UsageError
 from mfa_session.flow import DeviceOrigin, LoginRequest, find_device, key_in_file, login
 from mfa_session.migrate import move_into_keyring
@@ -26,6 +26,7 @@ from mfa_session.state import DeviceMemory, LayoutMemory, UsedSteps, WrittenSect
 from mfa_session.store import CredentialsStore
 from mfa_session.used_codes import GuardedAws
 from mfa_session.vault import KeyringVault
+from mfa_session.visible import visible
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -57,7 +58,7 @@ def run(
     files = AwsFiles.from_environment(environ)
 
     def say(line: str) -> None:
-        print(f"mfa-login: {line}", file=stderr)
+        print(f"mfa-login: {visible(line)}", file=stderr)
 
     key = key_in_file(profile, files)
     if key is not None and args.access_key_id:
@@ -117,6 +118,8 @@ def run(
     )
     for notice in result.notices:
         say(notice)
+    if args.code is not None:
+        say(CODE_IN_ARGUMENTS)  # after the work: a failure stays one line
     print(result_line(result, _now()), file=stderr)
     return 0
 
@@ -150,11 +153,19 @@ def _entered_key(
 
 
 def _check_key_id(key_id: str) -> None:
-    what = f"access key ID {key_id!r}"
+    """The key ID's shape. What was typed is never repeated: people paste the secret here."""
+    what = f"the access key ID entered ({len(key_id)} characters)"
     if key_id.startswith(SESSION_PREFIX):
         raise MalformedAccessKey(what=what, reason="ASIA... is a session key; use the AKIA... key")
     if not key_id.startswith(LONG_TERM_PREFIX) or not (key_id.isascii() and key_id.isalnum()):
-        raise MalformedAccessKey(what=what, reason="expected AKIA followed by letters and digits")
+        hint = (
+            "; 40 characters is the length of a secret access key, which goes in the next step"
+            if len(key_id) == 40
+            else ""
+        )
+        raise MalformedAccessKey(
+            what=what, reason=f"expected AKIA followed by letters and digits{hint}"
+        )
 
 
 def _now() -> datetime:

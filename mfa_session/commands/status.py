@@ -34,6 +34,7 @@ from mfa_session.render import local_time
 from mfa_session.state import DeviceMemory, WrittenSections, state_path
 from mfa_session.style import Style
 from mfa_session.timefmt import format_expiration, format_remaining
+from mfa_session.visible import visible
 
 # `cli.main` runs the common forms through `quick_exit` before argparse is imported, so
 # nothing here may load argparse, dataclasses or typing at run time (mypy treats any
@@ -217,10 +218,11 @@ def session_status(
 
 
 def _print_lines(found: list[ProfileStatus], now: datetime, style: Style, out: TextIO) -> None:
-    width = max(len(status.profile) for status in found)
-    for status in found:
+    shown = [visible(status.profile) for status in found]
+    width = max(len(name) for name in shown)
+    for name, status in zip(shown, found, strict=True):
         state = style.paint(f"{status.state:<10}", _COLOURS[status.state])
-        line = f"{status.profile:<{width}}  {state}"
+        line = f"{name:<{width}}  {state}"
         if status.expiration is not None:
             when = local_time(status.expiration, now)
             if status.state == "expired":

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import configparser
+import fcntl
 import os
+import pty
+import struct
 import subprocess
 import sys
+import termios
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pexpect
+import pexpect.fdpexpect
 
 from tests.conftest import Home
 from tests.emulator import EmulatedUser, Emulator
@@ -85,3 +92,48 @@ def write_config(home: Home, text: str) -> None:
 def assert_no_secret(run_output: str, *secrets: str) -> None:
     for secret in secrets:
         assert secret not in run_output, "a secret reached the output"
+
+
+@dataclass
+class OwnTerminal:
+    """`mfa-login` on a pseudo-terminal whose slave end the test keeps open, so the
+    terminal's mode can be read after the command has exited."""
+
+    process: subprocess.Popen[bytes]
+    screen: pexpect.fdpexpect.fdspawn
+    """The master end, to expect what the terminal shows and to type."""
+    slave: int
+
+    def mode(self) -> list[int | list[bytes | int]]:
+        return termios.tcgetattr(self.slave)
+
+    def is_cooked(self) -> bool:
+        """Echo and line editing on: the mode a shell's commands expect."""
+        local_flags = self.mode()[3]
+        assert isinstance(local_flags, int)
+        return bool(local_flags & termios.ECHO) and bool(local_flags & termios.ICANON)
+
+
+@contextmanager
+def own_terminal(
+    emulator: Emulator, *args: str, env: dict[str, str] | None = None
+) -> Iterator[OwnTerminal]:
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    process = subprocess.Popen(
+        [MFA_LOGIN, *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env or command_env(emulator),
+        start_new_session=True,
+    )
+    screen = pexpect.fdpexpect.fdspawn(master, encoding="utf-8", timeout=30)
+    try:
+        yield OwnTerminal(process, screen, slave)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=30)
+        os.close(slave)
+        os.close(master)

@@ -46,6 +46,27 @@ def test_code_command_failure_is_clear_and_sends_nothing(
     assert home.credentials.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    ("command", "problem"),
+    [
+        ("oathtool --totp -b 'JBSWY3DPEHPK3PXP", "a quotation is not closed"),
+        ("oathtool --totp -b JBSWY3DPEHPK3PXP \\", "it ends in \\"),
+    ],
+)
+def test_code_command_that_cannot_be_split_is_named_by_its_first_word_only(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, command: str, problem: str
+) -> None:
+    """Regression: the whole command was repeated, TOTP seed and all."""
+    configured(home, aws_user)
+    run = mfa_login(emulator, "--profile", "admin", "--code-command", command)
+    assert run.code == 12
+    assert run.stderr == (
+        f"mfa-login: the code command 'oathtool' (--code-command) cannot be split into words "
+        f"({problem}); no code was sent to AWS\n"
+    )
+    assert "JBSWY3DPEHPK3PXP" not in run.stderr
+
+
 def test_code_command_from_the_config_profile(
     home: Home, emulator: Emulator, aws_user: EmulatedUser
 ) -> None:
