@@ -232,6 +232,27 @@ def file_names_key(profile: str, files: AwsFiles) -> bool:
     return _key_section(profile, read_credentials(files)) is not None
 
 
+def no_copy_in_file(profile: str, key: LongTermKey, files: AwsFiles) -> str | None:
+    """None when the credentials file holds `key` (the same id and the same secret) where a
+    login would read it; otherwise why it holds no copy, in words (for `forget`)."""
+    credentials = read_credentials(files)
+    found = _key_section(profile, credentials)
+    if found is None:
+        return f"the credentials file holds no key for {profile}"
+    section = found[0]
+    key_id = credentials[section].get("aws_access_key_id", "").strip()
+    secret = credentials[section].get("aws_secret_access_key", "").strip()
+    if key_id != key.access_key_id:
+        return (
+            f"[{section}] holds another key, {key_id}" if key_id else f"[{section}] has no key id"
+        )
+    if not secret:
+        return f"[{section}] has its key id but not its secret"
+    if secret != key.secret_access_key:
+        return f"[{section}] has its key id with another secret"
+    return None
+
+
 def key_in_file(profile: str, files: AwsFiles) -> LongTermKey | None:
     """Step 3 without the keyring: the key the credentials file holds for `profile`, if any."""
     from mfa_session.vault import FileOnly

@@ -25,13 +25,21 @@ from mfa_session.code_command import CommandCode
 from mfa_session.codes import CodeSource, FixedCode, PromptedCode, StdinCode
 from mfa_session.errors import KeyringUnusable, NoKeyring, NoRoleArn, NoStoredSession, NoTerminal
 from mfa_session.flow import LoginRequest, login, resolve_profile, still_valid
-from mfa_session.migrate import login_vault, offer_move
+from mfa_session.inifiles import credentials_identity
+from mfa_session.migrate import BackupRelease, login_vault, offer_move
 from mfa_session.models import LoginResult, Outcome, SessionCredentials
 from mfa_session.profiles import AwsFiles, read_config_profiles, read_credentials
 from mfa_session.prompts import QuestionaryPrompter
 from mfa_session.render import result_line
 from mfa_session.session_flags import FROM_CONFIG
-from mfa_session.state import DeviceMemory, LayoutMemory, UsedSteps, WrittenSections, state_file
+from mfa_session.state import (
+    DeviceMemory,
+    KeyringRecords,
+    LayoutMemory,
+    UsedSteps,
+    WrittenSections,
+    state_file,
+)
 from mfa_session.store import CredentialsStore, LongTermCopy, WriteReport
 from mfa_session.store import preload as preload_store
 from mfa_session.style import Style
@@ -145,7 +153,11 @@ def obtain(
         codes = fixed or _code_source(
             options, config, files, stdin, prompter, profile, prompting, terminal
         )
-        file_store = CredentialsStore(files.credentials)
+        records = KeyringRecords(state)
+        credentials = credentials_identity(files.credentials)
+        file_store = CredentialsStore(
+            files.credentials, backup_keeps=lambda: records.backup_keeps(credentials)
+        )
         store = RecordingStore(file_store, WrittenSections(state), profile)
         layout = LayoutMemory(state)
 
@@ -153,17 +165,19 @@ def obtain(
             # Said where a person can act on it; scripts go on quietly from the file layout.
             # A machine with no keyring at all cannot hold an item: saying so every morning
             # would be noise, so that case stays in --debug (setup still says it).
-            log.debug("keyring: %s", problem)
             if terminal is not None and not options.quiet and not isinstance(problem, NoKeyring):
                 print(f"mfa-login: {problem}; using the credentials file", file=terminal)
 
+        keyring = KeyringVault(environ)
         vault = login_vault(
             profile,
             files=files,
             layout=layout,
-            keyring=KeyringVault(environ),
+            keyring=keyring,
             no_keyring=options.no_keyring,
             warn=warn,
+            records=records,
+            found=BackupRelease(records, file_store, keyring.credentials_file),
         )
         if codes.interactive:
             preload_store()  # while the person types the code
@@ -191,6 +205,7 @@ def obtain(
                     vault=keyring_first,
                     store=file_store,
                     layout=layout,
+                    records=records,
                     confirm=prompter,
                 )
 

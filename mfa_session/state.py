@@ -1,6 +1,6 @@
 """The product's own small state file: the MFA device chosen for each profile, the profiles
 whose long-term key stays in the credentials file (`--no-keyring`), the sections mfa-login
-has written, and hashes of the codes AWS accepted.
+has written, the keys it moved into the OS keyring, and hashes of the codes AWS accepted.
 
 It lives in $XDG_STATE_HOME/mfa-session/state.json (default ~/.local/state/...), never in
 ~/.aws/config, which belongs to the person. It holds device ARNs, section names and
@@ -18,6 +18,7 @@ from collections.abc import Mapping
 # TYPE_CHECKING as true).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
     from typing import Any
 
@@ -48,6 +49,13 @@ class _StateFile:
             # A missing, unreadable or damaged state file only costs one IAM lookup.
             return {}
         return data if isinstance(data, dict) else {}
+
+    def _update(self, change: Callable[[dict[str, Any]], bool]) -> None:
+        """Load, let `change` edit the data in place (it says whether it changed anything),
+        and save when it did."""
+        data = self._load()
+        if change(data):
+            self._save(data)
 
     def _save(self, data: Mapping[str, object]) -> None:
         """Best effort: the state only saves round trips and guards codes, so a folder that
@@ -134,6 +142,88 @@ class WrittenSections(_StateFile):
     def sections(self) -> dict[str, str]:
         found = self._load().get("sections", {})
         return dict(found) if isinstance(found, dict) else {}
+
+
+def _dict_member(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """data[name] as a dict, replaced by an empty one when it is anything else."""
+    member = data.get(name)
+    if not isinstance(member, dict):
+        member = data[name] = {}
+    return member
+
+
+class KeyringRecords(_StateFile):
+    """Where long-term keys went: per credentials file (its real path), the key id each
+    profile's keyring item holds (`keyring_keys`), and the key ids whose last plaintext copy
+    the backup beside that file still holds (`backup_keeps`).
+
+    The first lets a login say "the key is in the keyring, which cannot be reached" instead
+    of "put the key in the file"; the second keeps the backup's plaintext copy until a later
+    run has read the key from the keyring.
+    """
+
+    def moved_key(self, credentials: str, profile: str) -> str | None:
+        found = self._load().get("keyring_keys")
+        in_file = found.get(credentials) if isinstance(found, dict) else None
+        key_id = in_file.get(profile) if isinstance(in_file, dict) else None
+        return key_id if isinstance(key_id, str) else None
+
+    def record_moved(self, credentials: str, profile: str, key_id: str) -> None:
+        def change(data: dict[str, Any]) -> bool:
+            moved = _dict_member(data, "keyring_keys")
+            in_file = moved.get(credentials)
+            if not isinstance(in_file, dict):
+                in_file = moved[credentials] = {}
+            if in_file.get(profile) == key_id:
+                return False
+            in_file[profile] = key_id
+            return True
+
+        self._update(change)
+
+    def forget_moved(self, credentials: str, profile: str) -> None:
+        def change(data: dict[str, Any]) -> bool:
+            moved = data.get("keyring_keys")
+            in_file = moved.get(credentials) if isinstance(moved, dict) else None
+            return isinstance(in_file, dict) and in_file.pop(profile, None) is not None
+
+        self._update(change)
+
+    def backup_keeps(self, credentials: str) -> frozenset[str]:
+        found = self._load().get("backup_keeps")
+        kept = found.get(credentials) if isinstance(found, dict) else None
+        if not isinstance(kept, list):
+            return frozenset()
+        return frozenset(key_id for key_id in kept if isinstance(key_id, str))
+
+    def keep_in_backup(self, credentials: str, key_id: str) -> None:
+        def change(data: dict[str, Any]) -> bool:
+            kept = _dict_member(data, "backup_keeps")
+            ids = kept.get(credentials)
+            ids = [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
+            if key_id in ids:
+                return False
+            kept[credentials] = sorted({*ids, key_id})
+            return True
+
+        self._update(change)
+
+    def release_backup(self, credentials: str, key_id: str) -> None:
+        def change(data: dict[str, Any]) -> bool:
+            kept = data.get("backup_keeps")
+            if not isinstance(kept, dict):
+                return False
+            ids = kept.get(credentials)
+            if not isinstance(ids, list) or key_id not in ids:
+                return False
+            remaining = [i for i in ids if isinstance(i, str) and i != key_id]
+            if remaining:
+                kept[credentials] = remaining
+            else:
+                del kept[credentials]
+            return True
+
+        self._update(change)
 
 
 STEP_SECONDS = 30
