@@ -195,6 +195,15 @@ class AnotherLoginWriting(MfaSessionError):
     exit_code = ExitCode.FILE_UNSAFE
 
 
+class AnotherLoginRunning(MfaSessionError):
+    fmt = (
+        "another mfa-login ({holder}) is logging in to [{section}] and had not finished after "
+        "{seconds}s; nothing was sent to AWS: finish that login (it may be waiting for a "
+        "code), then try again"
+    )
+    exit_code = ExitCode.FILE_UNSAFE
+
+
 class BackupHoldsUnconfirmedKey(MfaSessionError):
     fmt = (
         "{backup} keeps the last plaintext copy of {others} until a later login reads it "

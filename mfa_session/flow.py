@@ -26,6 +26,7 @@ from mfa_session.errors import (
     TooManyRejectedCodes,
     UsageError,
 )
+from mfa_session.inifiles import credentials_identity
 from mfa_session.models import (
     SESSION_PREFIX,
     KeySource,
@@ -92,6 +93,20 @@ class Vault(Protocol):
     def load(self, profile: str) -> LongTermKey | None: ...
 
 
+class SectionOrigins(Protocol):
+    """Which request made what a section holds (state.WrittenSections)."""
+
+    def made_for(
+        self,
+        credentials: str,
+        section: str,
+        values: Mapping[str, str],
+        *,
+        profile: str,
+        role: str | None,
+    ) -> bool: ...
+
+
 @dataclass(frozen=True)
 class LoginRequest:
     profile: str
@@ -100,6 +115,9 @@ class LoginRequest:
     device: str | None = None
     force: bool = False
     min_remaining: timedelta = timedelta(minutes=15)
+    role: str | None = None
+    """For the still-valid check only: the target must hold this role's credentials, assumed
+    with the profile's session (None: the profile's own session)."""
 
     @property
     def target(self) -> str:
@@ -124,13 +142,26 @@ def resolve_profile(
     return named if isinstance(named, str) else prompter.choose_profile(named)
 
 
-def still_valid(request: LoginRequest, files: AwsFiles, now: datetime) -> LoginResult | None:
-    """Step 2: the session already in the target section, when it lasts long enough."""
+def still_valid(
+    request: LoginRequest, files: AwsFiles, now: datetime, origins: SectionOrigins
+) -> LoginResult | None:
+    """Step 2: the session already in the target section, when it lasts long enough and was
+    made for this request (this profile, this role): another's is replaced by a login."""
     if request.force:
         return None
     section = read_credentials(files).get(request.target, {})
     expiration = valid_until(section, now, request.min_remaining)
     if expiration is None:
+        return None
+    credentials = credentials_identity(files.credentials)
+    made_for_us = origins.made_for(
+        credentials, request.target, section, profile=request.profile, role=request.role
+    )
+    if not made_for_us:
+        log.debug(
+            "[%s] holds credentials made for another profile or role: not reused",
+            request.target,
+        )
         return None
     return LoginResult(request.target, Outcome.STILL_VALID, expiration, expiration - now)
 
@@ -145,9 +176,10 @@ def login(
     prompter: Prompter,
     memory: DeviceMemory,
     vault: Vault,
+    origins: SectionOrigins,
     clock: Callable[[], datetime],
 ) -> LoginResult:
-    valid = still_valid(request, files, clock())
+    valid = still_valid(request, files, clock(), origins)
     if valid is not None:
         return valid
 

@@ -1,6 +1,7 @@
 """The product's own small state file: the MFA device chosen for each profile, the profiles
 whose long-term key stays in the credentials file (`--no-keyring`), the sections mfa-login
-has written, the keys it moved into the OS keyring, and hashes of the codes AWS accepted.
+has written and for which request, the keys it moved into the OS keyring, and hashes of the
+codes AWS accepted.
 
 It lives in $XDG_STATE_HOME/mfa-session/state.json (default ~/.local/state/...), never in
 ~/.aws/config, which belongs to the person. It holds device ARNs, section names and
@@ -130,18 +131,67 @@ class LayoutMemory(_StateFile):
 
 
 class WrittenSections(_StateFile):
-    """Sections mfa-login has put a session or a role's credentials into (for `status`)."""
+    """Sections mfa-login has put a session or a role's credentials into, and for whom.
 
-    def record(self, section: str, profile: str) -> None:
-        data = self._load()
-        sections = data.setdefault("sections", {})
-        if sections.get(section) != profile:
+    `sections` maps each section to its profile (for `status`). `origins` says, per
+    credentials file (its real path) and section, which request made what the section holds
+    now: the source profile, the role ARN (None for a plain session) and the access key id
+    written. A stored session is reused only for the request that made it (`made_for`).
+    """
+
+    def record(
+        self, section: str, profile: str, *, credentials: str, role: str | None, key_id: str
+    ) -> None:
+        made = {"profile": profile, "role": role, "key": key_id}
+
+        def change(data: dict[str, Any]) -> bool:
+            sections = data.get("sections")
+            if not isinstance(sections, dict):
+                sections = data["sections"] = {}
+            origins = _dict_member(data, "origins")
+            in_file = origins.get(credentials)
+            if not isinstance(in_file, dict):
+                in_file = origins[credentials] = {}
+            if sections.get(section) == profile and in_file.get(section) == made:
+                return False
             sections[section] = profile
-            self._save(data)
+            in_file[section] = made
+            return True
+
+        self._update(change)
 
     def sections(self) -> dict[str, str]:
         found = self._load().get("sections", {})
         return dict(found) if isinstance(found, dict) else {}
+
+    def made_for(
+        self,
+        credentials: str,
+        section: str,
+        values: Mapping[str, str],
+        *,
+        profile: str,
+        role: str | None,
+    ) -> bool:
+        """Whether what `section` holds was made for `profile` (and `role`, None for none).
+
+        A record counts only while the section still holds the key id it names. Without a
+        record that does (a section written before records existed, by hand, by another
+        tool, or rewritten since), a section is a plain session of the profile it is named
+        after; a section with no record at all, of the profile the older `sections` record
+        names, if any. Never a role's credentials: the role is then assumed again (that
+        needs no code).
+        """
+        data = self._load()
+        key_id = values.get("aws_access_key_id", "").strip()
+        made = _origin(data, credentials, section)
+        if made is not None and made[2] == key_id:
+            return made[:2] == (profile, role)
+        if role is not None:
+            return False
+        sections = data.get("sections")
+        owner = sections.get(section) if isinstance(sections, dict) and made is None else None
+        return owner == profile if isinstance(owner, str) else section == profile
 
 
 def _dict_member(data: dict[str, Any], name: str) -> dict[str, Any]:
@@ -150,6 +200,24 @@ def _dict_member(data: dict[str, Any], name: str) -> dict[str, Any]:
     if not isinstance(member, dict):
         member = data[name] = {}
     return member
+
+
+def _origin(
+    data: Mapping[str, Any], credentials: str, section: str
+) -> tuple[str, str | None, str] | None:
+    """(profile, role, key id) of `section`'s record; None when it is absent or not the shape
+    `record` writes."""
+    origins = data.get("origins")
+    in_file = origins.get(credentials) if isinstance(origins, dict) else None
+    made = in_file.get(section) if isinstance(in_file, dict) else None
+    if not isinstance(made, dict):
+        return None
+    profile, role, key_id = made.get("profile"), made.get("role"), made.get("key")
+    if not (isinstance(profile, str) and isinstance(key_id, str)):
+        return None
+    if role is not None and not isinstance(role, str):
+        return None
+    return profile, role, key_id
 
 
 class KeyringRecords(_StateFile):

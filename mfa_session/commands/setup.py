@@ -19,6 +19,7 @@ from mfa_session.aws import Boto3Aws, region_for
 from mfa_session.codes import CodeSource, FixedCode, PromptedCode, StdinCode
 from mfa_session.errors import KeyringHoldsOtherKey, MalformedAccessKey, UsageError
 from mfa_session.flow import DeviceOrigin, LoginRequest, find_device, key_in_file, login
+from mfa_session.login_lock import lock_folder, login_lock
 from mfa_session.migrate import move_into_keyring
 from mfa_session.models import LONG_TERM_PREFIX, SESSION_PREFIX, KeySource, LongTermKey
 from mfa_session.obtain import RecordingStore
@@ -127,17 +128,20 @@ def run(
 
     # The same guards as every login: the code's step is recorded, and so is the section.
     terminal = stderr if interactive else None
-    result = login(
-        request,
-        files=files,
-        store=RecordingStore(store, WrittenSections(state), profile),
-        aws=GuardedAws(aws, UsedSteps(state), codes, profile=profile, terminal=terminal),
-        codes=codes,
-        prompter=prompter,
-        memory=memory,
-        vault=keyring,
-        clock=_now,
-    )
+    written = WrittenSections(state)
+    with login_lock(lock_folder(state), keyring.credentials_file, {request.target}):
+        result = login(
+            request,
+            files=files,
+            store=RecordingStore(store, written, profile, keyring.credentials_file),
+            aws=GuardedAws(aws, UsedSteps(state), codes, profile=profile, terminal=terminal),
+            codes=codes,
+            prompter=prompter,
+            memory=memory,
+            vault=keyring,
+            origins=written,
+            clock=_now,
+        )
     for notice in result.notices:
         say(notice)
     print(result_line(result, _now()), file=stderr)
