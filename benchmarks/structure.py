@@ -12,7 +12,8 @@ Prints, and writes as JSON:
   `from mfa_session.x import y` counts mfa_session.x.y when y is a module, else
   mfa_session.x. Calls of importlib.import_module are listed, not resolved;
 - cycles: groups of modules that import each other (strongly connected components), over
-  the module-level imports alone and over every import that runs;
+  the module-level imports alone, then adding in turn the imports inside functions, the
+  modules import_module may load, and the TYPE_CHECKING imports;
 - functions: the largest by lines (from the `def` line to the last line, docstring
   included, decorators not) and by cyclomatic complexity, counted two ways (see
   `complexity`);
@@ -52,6 +53,10 @@ class ModuleImports:
     @property
     def at_run_time(self) -> list[str]:
         return sorted({*self.module_level, *self.function_level})
+
+    @property
+    def with_dynamic(self) -> list[str]:
+        return sorted({*self.module_level, *self.function_level, *self.dynamic_targets})
 
     @property
     def every_edge(self) -> list[str]:
@@ -365,6 +370,7 @@ def measure(root: Path) -> dict[str, Any]:
     imports = {name: imports_of(name, tree, known, packages) for name, tree in trees.items()}
     at_import = {name: found.module_level for name, found in imports.items()}
     at_run = {name: found.at_run_time for name, found in imports.items()}
+    dynamic = {name: found.with_dynamic for name, found in imports.items()}
     every = {name: found.every_edge for name, found in imports.items()}
     functions = [size for name, tree in trees.items() for size in functions_of(name, tree)]
     protocols = {name: p for name, tree in trees.items() if (p := protocols_of(tree))}
@@ -405,6 +411,7 @@ def measure(root: Path) -> dict[str, Any]:
         "cycles": {
             "module_level": cycles(at_import),
             "at_run_time": cycles(at_run),
+            "with_import_module_targets": cycles(dynamic),
             "every_edge": cycles(every),
             "mutual_pairs_at_run_time": mutual_pairs(at_run),
             "mutual_pairs_every_edge": mutual_pairs(every),
@@ -459,7 +466,8 @@ def render(report: dict[str, Any]) -> str:
     for label, key in (
         ("module-level imports", "module_level"),
         ("+ imports in functions", "at_run_time"),
-        ("+ import_module targets and TYPE_CHECKING imports", "every_edge"),
+        ("+ import_module targets", "with_import_module_targets"),
+        ("+ TYPE_CHECKING imports", "every_edge"),
     ):
         shown = "; ".join(" <-> ".join(g) for g in cyc[key]) or "none"
         lines.append(f"  {label}: {shown}")
