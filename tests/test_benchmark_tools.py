@@ -19,7 +19,8 @@ REPO = Path(__file__).resolve().parents[1]
 BENCHMARKS = REPO / "benchmarks"
 
 # A package whose figures are known: b imports a at import time, a imports b only inside a
-# function (a cycle at run time, none at import time), c names b only for type checking.
+# function (a cycle at run time, none at import time), c names b only for type checking,
+# d loads the modules of sub by name and sub.c imports d inside a function.
 SYNTHETIC_PACKAGE = {
     "mfa_session/__init__.py": "",
     "mfa_session/a.py": (
@@ -48,7 +49,18 @@ SYNTHETIC_PACKAGE = {
     "mfa_session/b.py": "from mfa_session.a import branchy\n",
     "mfa_session/sub/__init__.py": "",
     "mfa_session/sub/c.py": (
-        "TYPE_CHECKING = False\nif TYPE_CHECKING:\n    from mfa_session import b\n"
+        "TYPE_CHECKING = False\n"
+        "if TYPE_CHECKING:\n"
+        "    from mfa_session import b\n"
+        "\n"
+        "def late():\n"
+        "    import mfa_session.d\n"
+    ),
+    "mfa_session/d.py": (
+        "import importlib\n"
+        "\n"
+        "def command(name):\n"
+        '    return importlib.import_module(f"mfa_session.sub.{name}")\n'
     ),
     "tests/test_patch.py": (
         "from mfa_session import a\n"
@@ -91,9 +103,9 @@ def test_structure_counts_function_level_imports_cycles_complexity_and_patches(
     assert done.returncode == 0, done.stderr
     report = read_json(out)
     assert report["modules"] == {
-        "files": 5,
-        "files_directly_in_package": 3,
-        "modules_directly_in_package_without_dunder_files": 2,
+        "files": 6,
+        "files_directly_in_package": 4,
+        "modules_directly_in_package_without_dunder_files": 3,
         "packages": ["mfa_session", "mfa_session.sub"],
     }
     imports = report["imports"]
@@ -101,9 +113,14 @@ def test_structure_counts_function_level_imports_cycles_complexity_and_patches(
     assert imports["mfa_session.a"]["function_level"] == ["mfa_session.b"]
     assert imports["mfa_session.b"]["module_level"] == ["mfa_session.a"]
     assert imports["mfa_session.sub.c"]["type_checking"] == ["mfa_session.b"]
-    assert imports["mfa_session.sub.c"]["at_run_time"] == 0
+    assert imports["mfa_session.sub.c"]["function_level"] == ["mfa_session.d"]
+    assert imports["mfa_session.d"]["dynamic_targets"] == ["mfa_session.sub.c"]
     assert report["cycles"]["module_level"] == []
     assert report["cycles"]["at_run_time"] == [["mfa_session.a", "mfa_session.b"]]
+    assert report["cycles"]["with_import_module_targets"] == [
+        ["mfa_session.a", "mfa_session.b"],
+        ["mfa_session.d", "mfa_session.sub.c"],
+    ]
     biggest = report["functions"]["largest_by_lines"][0]
     # if, for, except: 1 + 3; with expressions also `and` and `x if y else z`: + 2.
     # inner() is counted on its own, not inside branchy().
