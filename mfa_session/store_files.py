@@ -127,15 +127,6 @@ def backup_path(real: Path) -> Path:
     return real.with_name(real.name + BACKUP_SUFFIX)
 
 
-def replace_backup(real: Path, content: bytes, ownership: Ownership) -> None:
-    """Overwrite an existing backup with `content`: after a key left the file, its old copy
-    must not linger in the backup."""
-    backup = backup_path(real)
-    if backup.exists():
-        private = Ownership(PRIVATE_FILE, ownership.uid, ownership.gid)
-        write_atomically(backup, content, private, named=real)
-
-
 def keep_daily_backup(real: Path, original: bytes, ownership: Ownership, today: date) -> None:
     """Before the first change of a day, copy the file to `<name>.mfa-login-backup`.
 
