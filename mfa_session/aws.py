@@ -194,7 +194,10 @@ def build_client(
     except (BotoCoreError, ValueError) as err:
         # An endpoint_url in the config file, a malformed AWS_* setting: named, not quoted.
         raise SdkFailed(
-            operation=f"setting up the {service} client", kind=_kind(err), next_step=_RETRY
+            operation=f"setting up the {service} client",
+            kind=_kind(err),
+            next_step="check the AWS_* variables and the config file (endpoint_url and the "
+            "like); nothing was sent to AWS",
         ) from err
 
 
@@ -203,6 +206,8 @@ _ENDPOINT_VARIABLES = {"sts": "AWS_ENDPOINT_URL_STS", "iam": "AWS_ENDPOINT_URL_I
 
 def check_endpoint_variables(service: str, environ: Mapping[str, str]) -> None:
     """The endpoint URL botocore would take from the environment is an http(s) URL."""
+    if environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").strip().lower() == "true":
+        return  # botocore reads none of them then
     for variable in (_ENDPOINT_VARIABLES.get(service, ""), "AWS_ENDPOINT_URL"):
         url = environ.get(variable, "").strip() if variable else ""
         if not url:

@@ -210,6 +210,39 @@ def test_bad_endpoint_url_is_said_before_anything_is_sent(
     assert home.credentials.read_bytes() == before
 
 
+def test_bad_endpoint_url_in_the_config_file_is_named_by_its_error_class(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    """botocore reads endpoint_url of [default] itself and says only ValueError."""
+    before = prepared(home, aws_user)
+    home.config.write_text("[default]\nendpoint_url = not a url\n", encoding="utf-8")
+
+    run = mfa_login(
+        emulator,
+        "--profile",
+        "admin",
+        "--device",
+        aws_user.mfa_serials[0],
+        "--code",
+        aws_user.code(),
+        # Without AWS_ENDPOINT_URL; were the config's URL taken, AWS's own endpoint would be
+        # asked: through a proxy nowhere, so the test never reaches the network.
+        env={
+            **{k: v for k, v in command_env(emulator).items() if k != "AWS_ENDPOINT_URL"},
+            "HTTPS_PROXY": "http://127.0.0.1:9",
+        },
+    )
+
+    assert run.code == 5
+    assert the_line(run) == (
+        "mfa-login: setting up the sts client failed inside the AWS SDK (ValueError): check "
+        "the AWS_* variables and the config file (endpoint_url and the like); nothing was "
+        "sent to AWS"
+    )
+    assert emulator.request_count(aws_user.access_key_id) == 0
+    assert home.credentials.read_bytes() == before
+
+
 def test_tls_to_a_plain_http_port_fails_in_the_handshake_with_the_code_unspent(
     home: Home, emulator: Emulator, aws_user: EmulatedUser, fault_proxy: FaultProxy
 ) -> None:

@@ -146,7 +146,10 @@ class FaultProxy:
         server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="fault-proxy")
+        # A short poll: stop() waits for the loop to notice, once per test.
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fault-proxy"
+        )
         self._thread.daemon = True
         self._thread.start()
         return self
