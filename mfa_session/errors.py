@@ -215,6 +215,14 @@ class DanglingLink(MfaSessionError):
     exit_code = ExitCode.FILE_UNSAFE
 
 
+class NotRegularFile(MfaSessionError):
+    fmt = (
+        "{path} is {kind}, not a regular file: mfa-login reads and replaces only regular "
+        "files, so it left it alone"
+    )
+    exit_code = ExitCode.FILE_UNSAFE
+
+
 class WriteFailed(MfaSessionError):
     fmt = "{path} could not be written ({reason}); the file was left as it was"
     exit_code = ExitCode.FILE_UNSAFE

@@ -21,7 +21,8 @@ from mfa_session.inifiles import (
     config_profiles,
     credentials_path,
     loginable_profiles,
-    read_ini,
+    read_config_file,
+    read_credentials_file,
     session_expiration,
 )
 
@@ -87,13 +88,13 @@ def still_valid_exit(
     if flags is None:
         return None
     try:
-        credentials = read_ini(credentials_path(environ))
+        credentials = read_credentials_file(credentials_path(environ))
         named = profile_without_picker(
             flags.get("--profile"),
             environ,
             interactive=stdin.isatty() and stderr.isatty(),
             choices=lambda: loginable_profiles(
-                credentials, config_profiles(read_ini(config_path(environ)))
+                credentials, config_profiles(read_config_file(config_path(environ)))
             ),
         )
         if not isinstance(named, str):

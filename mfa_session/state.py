@@ -13,6 +13,8 @@ import json
 import os
 from collections.abc import Mapping
 
+from mfa_session.regular import read_regular
+
 # `status` reads this file on its quick path: pathlib, tempfile, hashlib and typing cost it
 # milliseconds, so they load only where a write or a hash needs them (mypy treats any
 # TYPE_CHECKING as true).
@@ -42,8 +44,8 @@ class _StateFile:
 
     def _load(self) -> dict[str, dict[str, Any]]:
         try:
-            with open(self.path, encoding="utf-8") as handle:
-                data = json.loads(handle.read())
+            raw = read_regular(self.path, strict=False)
+            data = json.loads(raw) if raw else {}
         except (OSError, ValueError):
             # A missing, unreadable or damaged state file only costs one IAM lookup.
             return {}

@@ -33,7 +33,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mfa_session.errors import DanglingLink, UnkeepableConstruct, UnreadableFile, WriteFailed
+from mfa_session.inifiles import ini_text
 from mfa_session.models import SessionCredentials
+from mfa_session.regular import not_regular, read_regular
 from mfa_session.store_files import (
     PRIVATE_DIR,
     PRIVATE_FILE,
@@ -135,12 +137,14 @@ class CredentialsStore:
         real = self._real_path()
         notices: list[str] = []
         try:
+            # Before the lock: a device or FIFO at the path gets no lock file beside it.
+            _check_regular(real)
             if not real.parent.is_dir():
                 real.parent.mkdir(mode=PRIVATE_DIR, parents=True)
             with exclusive_lock(real, self.lock_timeout):
                 remove_stale_temps(real)
                 original = _read(real)
-                text = _decode(real, original)
+                text = ini_text(real, original)
                 layout = store_verify.find_pitfall(real, text)
                 before = _botocore_before(real, original)
                 document = store_edit.parse(real, original)
@@ -172,26 +176,20 @@ class CredentialsStore:
             raise DanglingLink(path=self.path, target=os.readlink(self.path)) from err
 
 
+def _check_regular(real: Path) -> None:
+    try:
+        info = real.stat()
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(info.st_mode):
+        raise not_regular(real, info.st_mode)
+
+
 def _read(real: Path) -> bytes:
     try:
-        return real.read_bytes()
-    except FileNotFoundError:
-        return b""
+        return read_regular(real) or b""
     except OSError as err:
         raise UnreadableFile(path=real, reason=err.strerror or type(err).__name__) from err
-
-
-def _decode(real: Path, original: bytes) -> str:
-    try:
-        return original.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = original[: err.start].count(b"\n") + 1
-        raise UnkeepableConstruct(
-            path=real,
-            line=line,
-            construct="bytes that are not UTF-8, which configobj cannot read: save the file "
-            "as UTF-8",
-        ) from err
 
 
 def _botocore_before(real: Path, original: bytes) -> dict[str, dict[str, str]]:

@@ -66,7 +66,11 @@ def split_lines(text: str) -> list[str]:
 
 
 def scan(text: str) -> tuple[Layout, Pitfall | None]:
-    """The layout of the file, and the first construct configobj or botocore cannot keep."""
+    """The layout of the file, and the first construct configobj or botocore cannot keep.
+
+    `text` comes from `inifiles.ini_text`, which has refused a byte-order mark and bytes
+    that are not UTF-8 for every reader alike.
+    """
     layout = Layout()
     first: Pitfall | None = None
 
@@ -75,12 +79,6 @@ def scan(text: str) -> tuple[Layout, Pitfall | None]:
         if first is None:
             first = Pitfall(line, construct)
 
-    if text.startswith("\ufeff"):
-        note(
-            1,
-            "a byte-order mark (BOM) at the start, which AWS tools cannot read: save the "
-            "file as UTF-8 without BOM",
-        )
     section: str | None = None
     in_value = False  # a key was read and no section header came since (configparser: optname)
     indent_level = 0
