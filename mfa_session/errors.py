@@ -223,6 +223,14 @@ class NotRegularFile(MfaSessionError):
     exit_code = ExitCode.FILE_UNSAFE
 
 
+class UnwritableSectionName(MfaSessionError):
+    fmt = (
+        "the section name {section} cannot be written to the credentials file: {reason}; "
+        "choose another --write-profile"
+    )
+    exit_code = ExitCode.FILE_UNSAFE
+
+
 class WriteFailed(MfaSessionError):
     fmt = "{path} could not be written ({reason}); the file was left as it was"
     exit_code = ExitCode.FILE_UNSAFE

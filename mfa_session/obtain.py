@@ -165,6 +165,9 @@ def obtain(
             no_keyring=options.no_keyring,
             warn=warn,
         )
+        if role_target is not None:
+            # The role's section too is checked before a code is spent on the session.
+            store.check_session_write(role_target)
         if codes.interactive:
             preload_store()  # while the person types the code
         result = login(
@@ -302,6 +305,11 @@ class RecordingStore:
         self._inner = inner
         self._record = record
         self._profile = profile
+
+    def check_session_write(
+        self, target: str, *, keep_long_term_in: LongTermCopy | None = None
+    ) -> None:
+        self._inner.check_session_write(target, keep_long_term_in=keep_long_term_in)
 
     def write_session(
         self,

@@ -10,13 +10,16 @@ profile reads exactly as before, and comments stay. One `write_session`:
 3. refuses constructs configobj cannot carry over (a `;` comment, an indented continuation
    line, `[ name ]`, an inline `#` after a value, ...), naming the line (store_verify);
 4. edits one section with configobj (store_edit), refusing a section that holds a long-term
-   `AKIA` key or that another tool manages;
+   `AKIA` key, that another tool manages, or whose name cannot be written;
 5. keeps one backup, `<name>.mfa-login-backup` (mode 0600), written before the first
    change of each day: restore it with `cp -p <name>.mfa-login-backup <name>`;
 6. writes a temp file in the same folder with the file's owner and mode (a mode open to
    group or others is tightened to 0600, with a notice; a new file is 0600 in a 0700
    folder), fsyncs it, checks it with botocore's own loader, renames it over the file and
    fsyncs the folder (store_files).
+
+`check_session_write` runs the same steps with a placeholder session and stops before the
+backup and the rename: the login asks it before the code is spent.
 
 docs/files.md describes the same for users, with what configobj changes in the layout.
 """
@@ -28,7 +31,7 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,6 +56,15 @@ if TYPE_CHECKING:
     from mfa_session import store_verify
 
 __all__ = ["CredentialsStore", "LongTermCopy", "WriteReport"]
+
+# What a preflight puts into the section in place of the session it cannot know yet:
+# values shaped like AWS's (base64 text), so they read back as the real ones will.
+_PREFLIGHT_SESSION = SessionCredentials(
+    access_key_id="ASIAPREFLIGHT0000000",
+    secret_access_key="preflight/secret+access+key/0000000000000",  # noqa: S106 - a placeholder
+    session_token="preflight/session+token/" * 12 + "==",
+    expiration=datetime(2000, 1, 1, tzinfo=timezone.utc),
+)
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,21 @@ class CredentialsStore:
         self.lock_timeout = lock_timeout
         self.today = today
 
+    def check_session_write(
+        self, target: str, *, keep_long_term_in: LongTermCopy | None = None
+    ) -> None:
+        """Raise whatever `write_session(target, ...)` would refuse, without writing.
+
+        The login asks this before the code is asked for and before any request, so a
+        refusal known in advance (a long-term key or another tool's keys in the target, a
+        section name that cannot be written, a file or folder that cannot be written, a lock
+        held too long, a construct the edit cannot keep) never costs a code. It runs the very
+        edit the write runs, with a placeholder session and without the rename; the write
+        checks all of it again under its lock.
+        """
+        change = self._session_change(target, _PREFLIGHT_SESSION, keep_long_term_in)
+        self._edit(change, commit=False)
+
     def write_session(
         self,
         target: str,
@@ -100,14 +127,19 @@ class CredentialsStore:
         keep_long_term_in: LongTermCopy | None = None,
     ) -> WriteReport:
         """Put the session into `target` (moving a long-term key found there first)."""
+        return self._edit(self._session_change(target, session, keep_long_term_in))
 
+    @staticmethod
+    def _session_change(
+        target: str, session: SessionCredentials, keep_long_term_in: LongTermCopy | None
+    ) -> Callable[[ConfigObj], store_verify.Expected]:
         def change(document: ConfigObj) -> store_verify.Expected:
             from mfa_session.store_edit import apply_session
             from mfa_session.store_verify import Expected
 
             return Expected(written=apply_session(document, target, session, keep_long_term_in))
 
-        return self._edit(change)
+        return change
 
     def remove_long_term(self, section: str, access_key_id: str) -> WriteReport:
         """Delete the key `access_key_id` from `section` once it is kept elsewhere (the keyring).
@@ -129,8 +161,10 @@ class CredentialsStore:
         change: Callable[[ConfigObj], store_verify.Expected],
         *,
         key_left_file: bool = False,
+        commit: bool = True,
     ) -> WriteReport:
-        """One locked, checked, atomic read-modify-write of the file."""
+        """One locked, checked, atomic read-modify-write of the file (`commit=False`: all of
+        it but the backup and the rename, so that nothing changes)."""
         # configobj and botocore load here, before the lock and off the still-valid path.
         from mfa_session import store_edit, store_verify
 
@@ -140,9 +174,15 @@ class CredentialsStore:
             # Before the lock: a device or FIFO at the path gets no lock file beside it.
             _check_regular(real)
             if not real.parent.is_dir():
+                if not commit:
+                    # No file and no folder yet: only the edit of an empty file can refuse.
+                    change(store_edit.parse(real, b""))
+                    _check_creatable(real.parent)
+                    return WriteReport(())
                 real.parent.mkdir(mode=PRIVATE_DIR, parents=True)
             with exclusive_lock(real, self.lock_timeout):
-                remove_stale_temps(real)
+                if commit:
+                    remove_stale_temps(real)
                 original = _read(real)
                 text = ini_text(real, original)
                 layout = store_verify.find_pitfall(real, text)
@@ -151,15 +191,16 @@ class CredentialsStore:
                 expected = change(document)
                 new_bytes = store_edit.render(document)
                 ownership = _ownership(real, notices)
-                keep_daily_backup(real, original, ownership, self.today())
+                if commit:
+                    keep_daily_backup(real, original, ownership, self.today())
 
                 def check(temp: Path) -> None:
                     store_verify.verify_edit(
                         real, before, layout, temp, new_bytes.decode("utf-8"), expected
                     )
 
-                write_atomically(real, new_bytes, ownership, check)
-                if key_left_file:
+                write_atomically(real, new_bytes, ownership, check, commit=commit)
+                if key_left_file and commit:
                     # The key now lives elsewhere; a plaintext copy in the backup would undo that.
                     replace_backup(real, new_bytes, ownership)
         except OSError as err:
@@ -190,6 +231,16 @@ def _read(real: Path) -> bytes:
         return read_regular(real) or b""
     except OSError as err:
         raise UnreadableFile(path=real, reason=err.strerror or type(err).__name__) from err
+
+
+def _check_creatable(folder: Path) -> None:
+    """The folder the write would create can be created: its nearest existing parent is a
+    folder this user may write to."""
+    ancestor = folder
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not (ancestor.is_dir() and os.access(ancestor, os.W_OK | os.X_OK)):
+        raise WriteFailed(path=folder, reason=f"{ancestor} cannot be written by this user")
 
 
 def _botocore_before(real: Path, original: bytes) -> dict[str, dict[str, str]]:

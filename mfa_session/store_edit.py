@@ -18,6 +18,7 @@ from mfa_session.errors import (
     LongTermKeyInTarget,
     ManagedElsewhere,
     UnkeepableConstruct,
+    UnwritableSectionName,
 )
 from mfa_session.models import LONG_TERM_PREFIX, SessionCredentials
 from mfa_session.timefmt import format_expiration
@@ -73,6 +74,7 @@ def apply_session(
     keep_long_term_in: LongTermCopy | None,
 ) -> dict[str, dict[str, str]]:
     """Put the session into `target`; return, per section, the values this edit set."""
+    refuse_section_name(target)
     current = view(document.get(target, {}))
     refuse_foreign(target, current)
     written: dict[str, dict[str, str]] = {}
@@ -95,6 +97,30 @@ def apply_session(
     _set_values(document, target, values)
     written[target] = values
     return written
+
+
+def refuse_section_name(name: str) -> None:
+    """A section name configobj writes and every reader reads back as the same section."""
+    problem = _section_name_problem(name)
+    if problem is not None:
+        raise UnwritableSectionName(section=repr(name), reason=problem)
+
+
+def _section_name_problem(name: str) -> str | None:
+    if not name:
+        return "it is empty"
+    if not name.isprintable():
+        # Line breaks (configobj also splits at form feeds and U+2028), tabs, escapes.
+        return "it holds a line break, a tab or another control character"
+    if name != name.strip():
+        return "configobj drops spaces at its start or end, which makes it another section"
+    if name.startswith(("'", '"')):
+        return "configobj would remove the quotes around it"
+    if name.startswith("[") or name.endswith("]"):
+        return "configobj would read the extra brackets as a nested section"
+    if name == "DEFAULT":
+        return "AWS tools read [DEFAULT] as defaults for every section, not as a profile"
+    return None
 
 
 def refuse_foreign(target: str, values: Mapping[str, str]) -> None:

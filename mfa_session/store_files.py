@@ -75,10 +75,13 @@ def write_atomically(
     check: Callable[[Path], None] | None = None,
     *,
     named: Path | None = None,
+    commit: bool = True,
 ) -> None:
     """Replace `destination` with `data` in one rename; `check(temp)` may veto it first.
 
-    Errors name `named` (the credentials file when writing its backup), else `destination`.
+    `commit=False` does everything but the rename (and the syncs), then removes the temp:
+    whether this write can happen, found out without changing anything. Errors name
+    `named` (the credentials file when writing its backup), else `destination`.
     """
     fd, temp_name = tempfile.mkstemp(
         dir=destination.parent, prefix=f".{destination.name}.", suffix=TEMP_SUFFIX
@@ -90,9 +93,13 @@ def write_atomically(
             handle.flush()
             os.fchmod(handle.fileno(), ownership.mode)
             _give_owner(handle.fileno(), named or destination, ownership)
-            os.fsync(handle.fileno())
+            if commit:
+                os.fsync(handle.fileno())
         if check is not None:
             check(temp)
+        if not commit:
+            temp.unlink()
+            return
         os.replace(temp, destination)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
