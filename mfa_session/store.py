@@ -3,17 +3,19 @@
 Whatever happens, the file holds either its old content or the new one, every other
 profile reads exactly as before, and comments stay. One `write_session`:
 
-1. follows a symlinked file to its target (the link stays; a dangling link is an error);
+1. follows a symlinked file to its target (the link stays; a dangling link is an error,
+   and so is a link of another user); the file must be a regular file of this user
+   (store_files has the rules);
 2. takes an exclusive lock on `<name>.lock` beside the file, waiting at most
    `lock_timeout` seconds ("another mfa-login is writing this file"), and reads the file
    again under it;
 3. refuses constructs configobj cannot carry over (a `;` comment, an indented continuation
-   line, `[ name ]`, an inline `#` after a value, ...), naming the line (store_verify);
+   line, `[ name ]`, ...), naming the line (store_verify);
 4. edits one section with configobj (store_edit), refusing a section that holds a long-term
    `AKIA` key, that another tool manages, or whose name cannot be written;
 5. keeps one backup, `<name>.mfa-login-backup` (mode 0600), written before the first
    change of each day: restore it with `cp -p <name>.mfa-login-backup <name>`;
-6. writes a temp file in the same folder with the file's owner and mode (a mode open to
+6. writes a temp file in the same folder with the file's mode and group (a mode open to
    group or others is tightened to 0600, with a notice; a new file is 0600 in a 0700
    folder), fsyncs it, checks it with botocore's own loader, renames it over the file and
    fsyncs the folder (store_files).
@@ -35,16 +37,25 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mfa_session.errors import DanglingLink, UnkeepableConstruct, UnreadableFile, WriteFailed
+from mfa_session.errors import (
+    DanglingLink,
+    OwnedByAnotherUser,
+    UnkeepableConstruct,
+    UnreadableFile,
+    WriteFailed,
+)
 from mfa_session.inifiles import ini_text
 from mfa_session.models import SessionCredentials
-from mfa_session.regular import not_regular, read_regular
+from mfa_session.regular import read_regular
 from mfa_session.store_files import (
     PRIVATE_DIR,
     PRIVATE_FILE,
     Ownership,
+    check_backup,
     exclusive_lock,
+    folder_notice,
     keep_daily_backup,
+    own_file,
     remove_stale_temps,
     replace_backup,
     write_atomically,
@@ -168,11 +179,15 @@ class CredentialsStore:
         # configobj and botocore load here, before the lock and off the still-valid path.
         from mfa_session import store_edit, store_verify
 
-        real = self._real_path()
+        try:
+            real = self._real_path()
+        except OSError as err:
+            raise WriteFailed(path=self.path, reason=err.strerror or type(err).__name__) from err
         notices: list[str] = []
         try:
-            # Before the lock: a device or FIFO at the path gets no lock file beside it.
-            _check_regular(real)
+            # Before the lock too: a file that is refused gets no lock file beside it.
+            own_file(real)
+            check_backup(real)
             if not real.parent.is_dir():
                 if not commit:
                     # No file and no folder yet: only the edit of an empty file can refuse.
@@ -180,6 +195,7 @@ class CredentialsStore:
                     _check_creatable(real.parent)
                     return WriteReport(())
                 real.parent.mkdir(mode=PRIVATE_DIR, parents=True)
+            notices.extend(self._folder_notices(real))
             with exclusive_lock(real, self.lock_timeout):
                 if commit:
                     remove_stale_temps(real)
@@ -193,6 +209,8 @@ class CredentialsStore:
                 ownership = _ownership(real, notices)
                 if commit:
                     keep_daily_backup(real, original, ownership, self.today())
+                else:
+                    check_backup(real)
 
                 def check(temp: Path) -> None:
                     store_verify.verify_edit(
@@ -208,22 +226,23 @@ class CredentialsStore:
         return WriteReport(tuple(notices))
 
     def _real_path(self) -> Path:
-        """A symlinked file is edited where it lives, so the link itself stays."""
+        """A symlinked file is edited where it lives, so the link itself stays. A link is
+        followed only when it is this user's or root's: one planted by another user (who
+        can write to the folder) could point at any file this user may write."""
         if not self.path.is_symlink():
             return self.path
+        owner = os.lstat(self.path).st_uid
+        if owner not in (os.geteuid(), 0):
+            raise OwnedByAnotherUser(path=self.path, owner=owner, user=os.geteuid())
         try:
             return self.path.resolve(strict=True)
         except (FileNotFoundError, RuntimeError, OSError) as err:
             raise DanglingLink(path=self.path, target=os.readlink(self.path)) from err
 
-
-def _check_regular(real: Path) -> None:
-    try:
-        info = real.stat()
-    except FileNotFoundError:
-        return
-    if not stat.S_ISREG(info.st_mode):
-        raise not_regular(real, info.st_mode)
+    def _folder_notices(self, real: Path) -> list[str]:
+        """The folder of the link and the folder of the file, when others can write there."""
+        folders = dict.fromkeys([self.path.parent, real.parent])
+        return [notice for folder in folders if (notice := folder_notice(folder))]
 
 
 def _read(real: Path) -> bytes:
@@ -259,10 +278,9 @@ def _botocore_before(real: Path, original: bytes) -> dict[str, dict[str, str]]:
 
 
 def _ownership(real: Path, notices: list[str]) -> Ownership:
-    """The file's own owner and mode; a new file is the user's, 0600."""
-    try:
-        info = real.stat()
-    except FileNotFoundError:
+    """The file's own mode and group; a new file is the user's, 0600."""
+    info = own_file(real)
+    if info is None:
         return Ownership(PRIVATE_FILE, os.geteuid(), os.getegid())
     mode = stat.S_IMODE(info.st_mode)
     if mode & 0o077:
