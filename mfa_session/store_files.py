@@ -1,10 +1,10 @@
-"""File mechanics for the store: the lock, the atomic replace, the daily backup, and the
-rules every file mfa-login writes beside the credentials file must meet.
+"""File mechanics for the store and the state file: the lock, the atomic replace, the daily
+backup, and the rules every file mfa-login writes must meet.
 
 The rules, checked here and nowhere else:
 
 - **Only a regular file of this user is written or replaced.** A file mfa-login replaces
-  (the credentials file, its backup) or opens for writing (a lock) is
+  (the credentials file, its backup, the state file) or opens for writing (a lock) is
   either absent or a regular file whose owner is the user mfa-login runs as (the effective
   uid). Anything else is refused: a device or FIFO (NotRegularFile), another user's file
   (OwnedByAnotherUser). Root following a link into another user's file would otherwise
@@ -128,6 +128,16 @@ def folder_notice(folder: Path) -> str | None:
             "the credentials file"
         )
     return None
+
+
+def own_folder(folder: Path) -> None:
+    """Make `folder` (0700, like Path.mkdir(parents=True): only the last one gets the mode)
+    unless it exists; it must be a real folder of this user, not a link to one."""
+    os.makedirs(folder, mode=PRIVATE_DIR, exist_ok=True)
+    info = os.lstat(folder)
+    if stat.S_ISLNK(info.st_mode):
+        raise PlantedLink(path=folder, folder=folder.parent)
+    check_owner(folder, info.st_uid)
 
 
 # --- the lock and the replace ------------------------------------------------------------

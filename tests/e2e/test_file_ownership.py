@@ -2,7 +2,7 @@
 
 Only a regular file of the user mfa-login runs as is written: root never writes into
 another user's file (nor its lock or backup), and a link planted at a name beside the
-credentials file (the lock, the backup) is never followed. Each
+credentials file (the lock, the backup) or at the state file is never followed. Each
 refusal comes before any request, so no code is spent. The tests of another user's files
 need root (CI runs as root) and use `nobody` (65534).
 """
@@ -184,6 +184,35 @@ def test_a_link_planted_beside_the_credentials_file_is_never_followed(
         assert not target.exists()
     assert link.is_symlink()
     assert emulator.request_count(aws_user.access_key_id) == 0
+
+
+STATE_NAMES = ["mfa-session", "mfa-session/state.json", "mfa-session/state.json.lock"]
+
+
+@pytest.mark.parametrize("name", STATE_NAMES, ids=["folder", "file", "lock"])
+def test_a_link_planted_in_the_state_folder_is_never_followed(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, tmp_path: Path, name: str
+) -> None:
+    """The state file is best effort: the login goes on, and the link's target is left alone."""
+    write_long_term(home, "admin", aws_user, layout="long-term")
+    (home.state / "mfa-session").mkdir(parents=True, mode=0o700)
+    link = home.state / name
+    if name == "mfa-session":
+        link.rmdir()
+    target = tmp_path / "named-by-the-link"
+    if name == "mfa-session":
+        target.mkdir()
+    link.symlink_to(target)
+
+    code, stderr = login(emulator, aws_user)
+
+    assert code == 0, stderr
+    assert sections(home.credentials)["admin"]["aws_access_key_id"].startswith("ASIA")
+    assert link.is_symlink()
+    if name == "mfa-session":
+        assert names(target) == []
+    else:
+        assert not target.exists()
 
 
 def test_a_credentials_folder_others_can_write_to_is_said(
