@@ -8,6 +8,7 @@ runs (store_verify).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -32,10 +33,25 @@ OUR_MANAGER = "mfa-session"
 
 
 class _ConfigObj(ConfigObj):  # type: ignore[misc]  # configobj has no type hints
+    # configobj splits "value #note" into the value and an inline comment, dropping the
+    # space between them; botocore reads the whole line as the value (AWS session tokens
+    # and keys are the value whatever they hold). Here the comment keeps the space in front
+    # of its '#', so every line is written back exactly as it was read.
+    _nolistvalue = re.compile(
+        r"""^(
+            (?:".*?")|          # double quotes
+            (?:'.*?')|          # single quotes
+            (?:[^'"\#].*?)|     # unquoted
+            (?:)                # empty value
+        )
+        (?:(\s*\#.*)|\s*)      # the comment with the space before it, or nothing
+        $""",
+        re.VERBOSE,
+    )
+
     def _handle_comment(self, comment: str | None) -> str:
-        # configobj writes its indentation before an inline comment ("x#y" in an indented
-        # file becomes "x    #y"). botocore reads "#y" as part of the value, so it must stay
-        # glued to it. (A '#' after whitespace is refused before this runs.)
+        # configobj would write its indentation (or " # ") before an inline comment;
+        # botocore reads it as part of the value, so it is written exactly as read.
         return comment or ""
 
 
@@ -63,8 +79,13 @@ def render(document: ConfigObj) -> bytes:
 
 
 def view(section: Mapping[str, str]) -> dict[str, str]:
-    """A section as botocore sees it: key names folded to lower case, values stripped."""
-    return {key.lower(): str(value).strip() for key, value in section.items()}
+    """A section as botocore sees it: key names folded to lower case, the value with what
+    configobj took for an inline comment (botocore has none), stripped."""
+    comments: Mapping[str, str | None] = getattr(section, "inline_comments", {})
+    return {
+        key.lower(): (str(value) + (comments.get(key) or "")).strip()
+        for key, value in section.items()
+    }
 
 
 def apply_session(

@@ -167,12 +167,7 @@ def _value_problem(key: str, delimiter: str, value: str) -> str | None:
                 "a value that opens a quote and does not end with it, which configobj cannot keep"
             )
         return None
-    hash_at = value.find("#", 1)
-    if hash_at > 0 and value[hash_at - 1].isspace():
-        return (
-            "a '#' after a value, which AWS tools read as part of the value and configobj "
-            "as a comment: put the comment on a line of its own"
-        )
+    # A '#' after a value is part of it for botocore; store_edit writes it back as read.
     return None
 
 

@@ -1,6 +1,6 @@
 """Odd things at the file paths, through the installed command: a device, a FIFO, a socket
 or a folder where the credentials file should be, a FIFO as the config file, a byte-order
-mark.
+mark, a session token holding " #".
 
 The device is a node made in tmp_path with /dev/null's numbers; the real /dev/null is never
 touched.
@@ -12,6 +12,7 @@ import os
 import socket
 import stat
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,33 @@ def test_a_byte_order_mark_is_named_by_every_command(
     assert run.stderr == f"mfa-login: {home.credentials}, {BOM_MESSAGE}\n"
     assert home.credentials.read_bytes() == raw
     assert emulator.request_count(aws_user.access_key_id) == 0
+
+
+def test_a_session_token_holding_space_hash_never_blocks_later_edits(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    """Regression: a token with " #" inside, once written, made every later edit refused
+    ("a '#' after a value"), of its own section and of every other one."""
+    write_long_term(home, "admin", aws_user, layout="long-term")
+    ended = (datetime.now(timezone.utc) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    kept_line = "aws_session_token = FwoGZXIvYXdzE #not-a-comment/ZXIvYXdz=="
+    with home.credentials.open("a") as handle:
+        handle.write(
+            "[admin]\naws_access_key_id = ASIAOLDOLDOLDOLDOLD1\naws_secret_access_key = old\n"
+            f"aws_session_token = FwoGZXIvYXdzE #old-token\nexpiration = {ended}\n\n"
+            "[other]\naws_access_key_id = ASIAOTHEROTHEROTHER1\naws_secret_access_key = s\n"
+            f"{kept_line}\nexpiration = {ended}\n"
+        )
+    other_before = sections(home.credentials)["other"]
+    args = ("--profile", "admin", "--device", aws_user.mfa_serials[0], "--force", "--code")
+
+    first = mfa_login(emulator, *args, aws_user.code())
+    second = mfa_login(emulator, *args, aws_user.next_code())
+
+    assert first.code == 0, first.stderr
+    assert second.code == 0, second.stderr
+    after = sections(home.credentials)
+    assert after["admin"]["aws_access_key_id"].startswith("ASIA")
+    assert "#" not in after["admin"]["aws_session_token"]
+    assert after["other"] == other_before
+    assert kept_line in home.credentials.read_text().splitlines()
