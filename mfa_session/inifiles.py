@@ -38,6 +38,12 @@ def config_path(environ: Mapping[str, str]) -> str:
     return _expand(environ.get("AWS_CONFIG_FILE", "~/.aws/config"))
 
 
+def credentials_identity(path: str | os.PathLike[str]) -> str:
+    """How mfa-login's records and keyring items name a credentials file: its absolute path
+    with symbolic links resolved, so two names of one file share them and two files never do."""
+    return os.path.realpath(os.fspath(path))
+
+
 def _expand(path: str) -> str:
     return os.path.expanduser(os.path.expandvars(path))
 

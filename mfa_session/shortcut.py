@@ -7,8 +7,9 @@ own start. It understands only the plain flags of a login (--profile, --write-pr
 would be needed, a file is unreadable, a number is not one), returns None and the full
 command runs and decides, so every message and exit code stays the full command's own.
 
-The two rules here, which profile and whether its session is still valid, are the ones
-`flow` applies too; this module imports nothing but the standard library and `inifiles`.
+The rules here, which profile, whether its session is still valid and whether it was made
+for this request (`state.WrittenSections.made_for`), are the ones `flow` applies too; this
+module imports nothing but the standard library, `inifiles` and `state`.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from datetime import datetime, timedelta, timezone
 from mfa_session.inifiles import (
     config_path,
     config_profiles,
+    credentials_identity,
     credentials_path,
     loginable_profiles,
     read_config_file,
     read_credentials_file,
     session_expiration,
 )
+from mfa_session.state import WrittenSections, state_path
 
 # `typing` costs a few milliseconds to import; mypy treats any TYPE_CHECKING as true.
 TYPE_CHECKING = False
@@ -88,7 +91,8 @@ def still_valid_exit(
     if flags is None:
         return None
     try:
-        credentials = read_credentials_file(credentials_path(environ))
+        path = credentials_path(environ)
+        credentials = read_credentials_file(path)
         named = profile_without_picker(
             flags.get("--profile"),
             environ,
@@ -102,10 +106,17 @@ def still_valid_exit(
         target = flags.get("--write-profile") or named
         minutes = int(flags.get("--min-remaining", DEFAULT_MIN_REMAINING))
         now = datetime.now(timezone.utc)
-        expiration = valid_until(credentials.get(target, {}), now, timedelta(minutes=minutes))
+        section = credentials.get(target, {})
+        expiration = valid_until(section, now, timedelta(minutes=minutes))
+        if expiration is None:
+            return None
+        # Another profile's (or a role's) credentials in the target: the full command logs in.
+        made_for_us = WrittenSections(state_path(environ)).made_for(
+            credentials_identity(path), target, section, profile=named, role=None
+        )
     except Exception:  # noqa: BLE001 - any doubt goes to the full command, which reports it
         return None
-    if expiration is None:
+    if not made_for_us:
         return None
     if "--quiet" not in flags:
         from mfa_session.render import still_valid_line

@@ -14,7 +14,9 @@ profile reads exactly as before, and comments stay. One `write_session`:
 4. edits one section with configobj (store_edit), refusing a section that holds a long-term
    `AKIA` key, that another tool manages, or whose name cannot be written;
 5. keeps one backup, `<name>.mfa-login-backup` (mode 0600), written before the first
-   change of each day: restore it with `cp -p <name>.mfa-login-backup <name>`;
+   change of each day: restore it with `cp -p <name>.mfa-login-backup <name>`. While it
+   holds the last plaintext copy of a key that left the file for the keyring
+   (`backup_keeps`), it is not replaced; `drop_from_backup` ends that;
 6. writes a temp file in the same folder with the file's mode and group (a mode open to
    group or others is tightened to 0600, with a notice; a new file is 0600 in a 0700
    folder), fsyncs it, checks it with botocore's own loader, renames it over the file and
@@ -38,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mfa_session.errors import (
+    BackupHoldsUnconfirmedKey,
     DanglingLink,
     OwnedByAnotherUser,
     UnkeepableConstruct,
@@ -45,19 +48,19 @@ from mfa_session.errors import (
     WriteFailed,
 )
 from mfa_session.inifiles import ini_text
-from mfa_session.models import SessionCredentials
+from mfa_session.models import LongTermKey, SessionCredentials
 from mfa_session.regular import read_regular
 from mfa_session.store_files import (
     PRIVATE_DIR,
     PRIVATE_FILE,
     Ownership,
+    backup_path,
     check_backup,
     exclusive_lock,
     folder_notice,
     keep_daily_backup,
     own_file,
     remove_stale_temps,
-    replace_backup,
     write_atomically,
 )
 
@@ -110,10 +113,13 @@ class CredentialsStore:
         *,
         lock_timeout: float = 10.0,
         today: Callable[[], date] = date.today,
+        backup_keeps: Callable[[], frozenset[str]] = frozenset,
     ) -> None:
         self.path = path
         self.lock_timeout = lock_timeout
         self.today = today
+        self.backup_keeps = backup_keeps
+        """The key ids whose last plaintext copy the backup holds (asked under the lock)."""
 
     def check_session_write(
         self, target: str, *, keep_long_term_in: LongTermCopy | None = None
@@ -152,26 +158,61 @@ class CredentialsStore:
 
         return change
 
-    def remove_long_term(self, section: str, access_key_id: str) -> WriteReport:
-        """Delete the key `access_key_id` from `section` once it is kept elsewhere (the keyring).
+    def remove_long_term(self, key: LongTermKey) -> WriteReport:
+        """Delete `key` from its section once it is kept elsewhere (the keyring).
 
         Only the two key lines go; other values (aws_mfa_device), comments and a commented
-        header stay.
+        header stay. The backup is left holding the key (or is made from the file as it was,
+        when it does not): the last plaintext copy, until `drop_from_backup`.
         """
 
         def change(document: ConfigObj) -> store_verify.Expected:
             from mfa_session.store_edit import remove_long_term
             from mfa_session.store_verify import Expected
 
-            return Expected(removed=remove_long_term(document, section, access_key_id))
+            return Expected(removed=remove_long_term(document, key.section, key.access_key_id))
 
-        return self._edit(change, key_left_file=True)
+        return self._edit(change, key_leaving=key)
+
+    def drop_from_backup(self, key: LongTermKey) -> bool:
+        """Remove `key`'s lines from the backup, once a later run read it from the keyring.
+
+        True when the backup no longer holds its secret (or there is no backup); False when
+        the secret is still in it after the edit (in a comment, say), and the backup is
+        left as it was.
+        """
+        from mfa_session import store_edit
+
+        real = self._real_path()
+        backup = backup_path(real)
+        secret = key.secret_access_key.encode()
+        try:
+            with exclusive_lock(real, self.lock_timeout):
+                info = check_backup(real)
+                if info is None:
+                    return True
+                content = _read(backup)
+                if secret not in content:
+                    return True
+                document = store_edit.parse(backup, content)
+                for name in list(document.sections):
+                    held = store_edit.view(document[name]).get("aws_access_key_id")
+                    if held == key.access_key_id:
+                        store_edit.remove_long_term(document, name, key.access_key_id)
+                new_bytes = store_edit.render(document)
+                if secret in new_bytes:
+                    return False
+                private = Ownership(PRIVATE_FILE, info.st_uid, info.st_gid)
+                write_atomically(backup, new_bytes, private, named=real)
+        except OSError as err:
+            raise WriteFailed(path=backup, reason=err.strerror or type(err).__name__) from err
+        return True
 
     def _edit(
         self,
         change: Callable[[ConfigObj], store_verify.Expected],
         *,
-        key_left_file: bool = False,
+        key_leaving: LongTermKey | None = None,
         commit: bool = True,
     ) -> WriteReport:
         """One locked, checked, atomic read-modify-write of the file (`commit=False`: all of
@@ -207,10 +248,13 @@ class CredentialsStore:
                 expected = change(document)
                 new_bytes = store_edit.render(document)
                 ownership = _ownership(real, notices)
-                if commit:
-                    keep_daily_backup(real, original, ownership, self.today())
-                else:
+                kept = self.backup_keeps()
+                if not commit:
                     check_backup(real)
+                elif key_leaving is not None:
+                    _keep_in_backup(real, original, ownership, key_leaving, kept)
+                elif not (kept and check_backup(real) is not None):
+                    keep_daily_backup(real, original, ownership, self.today())
 
                 def check(temp: Path) -> None:
                     store_verify.verify_edit(
@@ -218,9 +262,6 @@ class CredentialsStore:
                     )
 
                 write_atomically(real, new_bytes, ownership, check, commit=commit)
-                if key_left_file and commit:
-                    # The key now lives elsewhere; a plaintext copy in the backup would undo that.
-                    replace_backup(real, new_bytes, ownership)
         except OSError as err:
             raise WriteFailed(path=real, reason=err.strerror or type(err).__name__) from err
         return WriteReport(tuple(notices))
@@ -243,6 +284,36 @@ class CredentialsStore:
         """The folder of the link and the folder of the file, when others can write there."""
         folders = dict.fromkeys([self.path.parent, real.parent])
         return [notice for folder in folders if (notice := folder_notice(folder))]
+
+
+def _keep_in_backup(
+    real: Path, original: bytes, ownership: Ownership, key: LongTermKey, kept: frozenset[str]
+) -> None:
+    """Before `key` leaves the file: make sure the backup holds it, as the last plaintext copy.
+
+    A backup that holds it already stays. Otherwise the file as it is now (with the key)
+    becomes the backup, unless that would drop another key the backup must keep (one that
+    left the file earlier and has not yet been read from the keyring by a later run).
+    """
+    backup = backup_path(real)
+    current = _read(backup) if check_backup(real) is not None else b""
+    if key.secret_access_key.encode() in current:
+        return
+    missing = sorted(
+        key_id
+        for key_id in kept - {key.access_key_id}
+        if key_id.encode() in current and key_id.encode() not in original
+    )
+    if missing:
+        raise BackupHoldsUnconfirmedKey(
+            backup=backup,
+            others=", ".join(missing),
+            key_id=key.access_key_id,
+            section=key.section,
+        )
+    write_atomically(
+        backup, original, Ownership(PRIVATE_FILE, ownership.uid, ownership.gid), named=real
+    )
 
 
 def _read(real: Path) -> bytes:

@@ -255,14 +255,6 @@ def check_backup(real: Path) -> os.stat_result | None:
     return own_file(backup_path(real))
 
 
-def replace_backup(real: Path, content: bytes, ownership: Ownership) -> None:
-    """Overwrite an existing backup with `content`: after a key left the file, its old copy
-    must not linger in the backup."""
-    if check_backup(real) is not None:
-        private = Ownership(PRIVATE_FILE, ownership.uid, ownership.gid)
-        write_atomically(backup_path(real), content, private, named=real)
-
-
 def keep_daily_backup(real: Path, original: bytes, ownership: Ownership, today: date) -> None:
     """Before the first change of a day, copy the file to `<name>.mfa-login-backup`.
 
