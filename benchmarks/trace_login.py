@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -383,16 +382,16 @@ def login_in_fresh_home(
         return figures | left, left
 
 
-_LOGIN_LOCK = re.compile(r"(?<=/locks/)[0-9a-f]{32}(?=\.lock$)")
-
-
 def files_under(home: Path) -> list[str]:
     """Every file the login left in its home, relative to it (backup names carry the day).
-
-    A login lock is named by a digest of the credentials file's absolute path, which differs
-    from one fresh home to the next: it is listed as `locks/DIGEST.lock`."""
+    A login lock is named by a digest of the credentials file's path, which differs from one
+    fresh home to the next: it is counted by its folder."""
     return sorted(
-        _LOGIN_LOCK.sub("DIGEST", str(p.relative_to(home))) for p in home.rglob("*") if p.is_file()
+        str(p.parent.relative_to(home) / "<digest>.lock")
+        if p.parent.name == "locks"
+        else str(p.relative_to(home))
+        for p in home.rglob("*")
+        if p.is_file()
     )
 
 

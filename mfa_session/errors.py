@@ -300,6 +300,39 @@ class DanglingLink(MfaSessionError):
     exit_code = ExitCode.FILE_UNSAFE
 
 
+class NotRegularFile(MfaSessionError):
+    fmt = (
+        "{path} is {kind}, not a regular file: mfa-login reads and replaces only regular "
+        "files, so it left it alone"
+    )
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class OwnedByAnotherUser(MfaSessionError):
+    fmt = (
+        "{path} belongs to user {owner}, and mfa-login runs as user {user}: it never writes "
+        "a file of another user (run it as user {owner}, not through sudo); nothing was "
+        "written"
+    )
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class PlantedLink(MfaSessionError):
+    fmt = (
+        "{path} is a symbolic link, and mfa-login never follows a link there: remove it "
+        "(anyone who can write to {folder} can plant one); nothing was written"
+    )
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class UnwritableSectionName(MfaSessionError):
+    fmt = (
+        "the section name {section} cannot be written to the credentials file: {reason}; "
+        "choose another --write-profile"
+    )
+    exit_code = ExitCode.FILE_UNSAFE
+
+
 class WriteFailed(MfaSessionError):
     fmt = "{path} could not be written ({reason}); the file was left as it was"
     exit_code = ExitCode.FILE_UNSAFE

@@ -70,6 +70,10 @@ class Prompter(Protocol):
 
 
 class SessionStore(Protocol):
+    def check_session_write(
+        self, target: str, *, keep_long_term_in: LongTermCopy | None = None
+    ) -> None: ...
+
     def write_session(
         self,
         target: str,
@@ -196,6 +200,8 @@ def login(
         if key.source is KeySource.PROFILE_SECTION and request.target == request.profile
         else None
     )
+    # Whatever the write would refuse is said now, before any request or prompt for a code.
+    store.check_session_write(request.target, keep_long_term_in=move_key)
 
     device, origin = _device(
         request, config, credentials, key, aws, codes, prompter, memory, files, notices

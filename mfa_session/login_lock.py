@@ -25,7 +25,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from mfa_session.errors import AnotherLoginRunning
+from mfa_session.errors import AnotherLoginRunning, MfaSessionError
+from mfa_session.store_files import open_own_file, own_folder
 
 log = logging.getLogger("mfa_session")
 
@@ -68,9 +69,11 @@ def _section_lock(
     digest = hashlib.sha256(f"{credentials}\n{section}".encode()).hexdigest()[:32]
     path = folder / f"{digest}.lock"
     try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-    except OSError as err:
+        # A link, device or another user's file there is never followed: no lock, as below.
+        own_folder(folder.parent)
+        own_folder(folder)
+        fd = open_own_file(path, os.O_RDWR | os.O_CREAT)
+    except (OSError, MfaSessionError) as err:
         log.debug("login lock %s not taken: %s", path, err)
         yield
         return

@@ -186,6 +186,7 @@ def _obtain(
             records=records,
             found=BackupRelease(records, file_store, keyring.credentials_file),
         )
+        _check_role_section(store, role_target)
         if codes.interactive:
             preload_store()  # while the person types the code
         result = login(
@@ -221,6 +222,13 @@ def _obtain(
         if role_arn is None or role_target is None:
             return Obtained(result, session, follow_up)
         return _assume(session, result, role_arn, role_target, options, profile, config, store, now)
+
+
+def _check_role_section(store: RecordingStore, role_target: str | None) -> None:
+    """With --assume-role, the role's section too is checked before a code is spent on the
+    session (the login checks its own target)."""
+    if role_target is not None:
+        store.check_session_write(role_target)
 
 
 def _requests(
@@ -417,6 +425,11 @@ class RecordingStore:
         self._profile = profile
         self._credentials = credentials
         self._journal = journal
+
+    def check_session_write(
+        self, target: str, *, keep_long_term_in: LongTermCopy | None = None
+    ) -> None:
+        self._inner.check_session_write(target, keep_long_term_in=keep_long_term_in)
 
     def write_session(
         self,

@@ -23,7 +23,8 @@ from mfa_session.inifiles import (
     credentials_identity,
     credentials_path,
     loginable_profiles,
-    read_ini,
+    read_config_file,
+    read_credentials_file,
     session_expiration,
 )
 from mfa_session.state import WrittenSections, state_path
@@ -91,7 +92,7 @@ def still_valid_exit(
         return None
     try:
         path = credentials_path(environ)
-        credentials = read_ini(path)
+        credentials = read_credentials_file(path)
         named = profile_without_picker(
             flags.get("--profile"),
             environ,
@@ -99,7 +100,7 @@ def still_valid_exit(
             # command then asks on /dev/tty (obtain.py).
             interactive=stdin.isatty(),
             choices=lambda: loginable_profiles(
-                credentials, config_profiles(read_ini(config_path(environ)))
+                credentials, config_profiles(read_config_file(config_path(environ)))
             ),
         )
         if not isinstance(named, str):

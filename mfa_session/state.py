@@ -11,15 +11,17 @@ hashes: no secrets and never a code.
 from __future__ import annotations
 
 import json
+import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+
+from mfa_session.regular import read_regular
 
 # `status` reads this file on its quick path: pathlib, tempfile, hashlib and typing cost it
 # milliseconds, so they load only where a write or a hash needs them (mypy treats any
 # TYPE_CHECKING as true).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
     from typing import Any
 
@@ -39,51 +41,139 @@ def state_file(environ: Mapping[str, str]) -> Path:
 
 
 class _StateFile:
+    """One state file: `_load` for readers, `_update` for every change.
+
+    Best effort both ways. A member of the wrong shape is dropped on load and the rest kept
+    (a damaged file costs an IAM lookup or a used-code check, never the login); a state
+    that cannot be saved (a read-only or full home, a link or another user's file there,
+    a lock held too long) is skipped, said only with --debug. Each change is one locked
+    read-modify-write with an atomic replace, so parallel logins keep every record.
+    """
+
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = path
 
-    def _load(self) -> dict[str, dict[str, Any]]:
+    def _load(self) -> dict[str, Any]:
         try:
-            with open(self.path, encoding="utf-8") as handle:
-                data = json.loads(handle.read())
-        except (OSError, ValueError):
-            # A missing, unreadable or damaged state file only costs one IAM lookup.
+            raw = read_regular(self.path, strict=False)
+            data = json.loads(raw) if raw else {}
+        except (OSError, ValueError, RecursionError):
+            # Missing, unreadable, not JSON or nested past the parser's depth.
             return {}
-        return data if isinstance(data, dict) else {}
+        return _validated(data)
 
     def _update(self, change: Callable[[dict[str, Any]], bool]) -> None:
-        """Load, let `change` edit the data in place (it says whether it changed anything),
-        and save when it did."""
-        data = self._load()
-        if change(data):
-            self._save(data)
+        """Under the state file's lock: load, let `change(data)` mutate it in place and say
+        whether it changed anything, and if it did, replace the file atomically."""
+        from mfa_session.errors import MfaSessionError
 
-    def _save(self, data: Mapping[str, object]) -> None:
-        """Best effort: the state only saves round trips and guards codes, so a folder that
-        cannot be written (a read-only or full home) must never cost the person a session."""
         try:
-            self._write(data)
-        except OSError as err:
+            self._transaction(change)
+        except (OSError, MfaSessionError) as err:
             import logging
 
             logging.getLogger("mfa_session").debug("state file %s not saved: %s", self.path, err)
 
-    def _write(self, data: Mapping[str, object]) -> None:
-        import contextlib
-        import tempfile
+    def _transaction(self, change: Callable[[dict[str, Any]], bool]) -> None:
+        from pathlib import Path
 
-        folder = os.path.dirname(os.fspath(self.path)) or "."
-        # Like Path.mkdir(parents=True): only the last folder gets the mode.
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=".state.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=2, sort_keys=True)
-            os.replace(temp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
-            raise
+        from mfa_session.store_files import (
+            PRIVATE_FILE,
+            Ownership,
+            exclusive_lock,
+            own_folder,
+            remove_stale_temps,
+            write_atomically,
+        )
+
+        path = Path(self.path)
+        own_folder(path.parent)
+        with exclusive_lock(path, LOCK_TIMEOUT):
+            remove_stale_temps(path)
+            data = self._load()
+            if change(data):
+                text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+                own = Ownership(PRIVATE_FILE, os.geteuid(), os.getegid())
+                write_atomically(path, text.encode("utf-8"), own)
+
+
+LOCK_TIMEOUT = 5.0
+"""Seconds to wait for another login's state update (each holds the lock for one small
+read and write)."""
+
+
+def _text_values(value: object) -> dict[str, str]:
+    """The entries of a {name: text} member that have that shape."""
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _time_values(value: object) -> dict[str, float]:
+    """The entries of a {hash: end time} member that have that shape."""
+    if not isinstance(value, dict):
+        return {}
+    return {
+        k: v
+        for k, v in value.items()
+        if isinstance(k, str)
+        and isinstance(v, (int, float))
+        and not isinstance(v, bool)
+        and math.isfinite(v)
+    }
+
+
+def _texts(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _origin_entries(value: object) -> dict[str, dict[str, Any]]:
+    """{section: {"profile": text, "role": text or null, "key": text}}, as `record` writes."""
+    if not isinstance(value, dict):
+        return {}
+    return {
+        section: made
+        for section, made in value.items()
+        if isinstance(section, str)
+        and isinstance(made, dict)
+        and isinstance(made.get("profile"), str)
+        and isinstance(made.get("key"), str)
+        and (made.get("role") is None or isinstance(made.get("role"), str))
+    }
+
+
+def _per_file(entries: Callable[[object], Any]) -> Callable[[object], dict[str, Any]]:
+    """A member keyed by credentials file, each value's well-formed entries kept."""
+
+    def kept(value: object) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            return {}
+        return {k: entries(v) for k, v in value.items() if isinstance(k, str)}
+
+    return kept
+
+
+_MEMBERS: dict[str, Callable[[object], dict[str, Any]]] = {
+    "devices": _text_values,
+    "long_term_keys": _text_values,
+    "sections": _text_values,
+    "used_steps": _time_values,
+    "origins": _per_file(_origin_entries),
+    "keyring_keys": _per_file(_text_values),
+    "backup_keeps": _per_file(_texts),
+}
+"""Each member mfa-login reads, and what keeps its well-formed entries. A member not named
+here is kept as it is (a newer version's record) and must be checked by its own reader."""
+
+
+def _validated(data: object) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        return {}
+    kept: dict[str, Any] = {}
+    for name, value in data.items():
+        shape = _MEMBERS.get(name)
+        kept[name] = value if shape is None else shape(value)
+    return kept
 
 
 class DeviceMemory(_StateFile):
@@ -97,16 +187,10 @@ class DeviceMemory(_StateFile):
         return serial if isinstance(serial, str) else None
 
     def remember(self, profile: str, serial: str) -> None:
-        data = self._load()
-        devices = data.setdefault("devices", {})
-        if devices.get(profile) != serial:
-            devices[profile] = serial
-            self._save(data)
+        self._update(lambda data: _set(data, "devices", profile, serial))
 
     def forget(self, profile: str) -> None:
-        data = self._load()
-        if data.get("devices", {}).pop(profile, None) is not None:
-            self._save(data)
+        self._update(lambda data: _drop(data, "devices", profile))
 
 
 class LayoutMemory(_StateFile):
@@ -115,19 +199,13 @@ class LayoutMemory(_StateFile):
     FILE = "file"
 
     def keeps_file(self, profile: str) -> bool:
-        return self._load().get("long_term_keys", {}).get(profile) == self.FILE
+        return bool(self._load().get("long_term_keys", {}).get(profile) == self.FILE)
 
     def keep_file(self, profile: str) -> None:
-        data = self._load()
-        layouts = data.setdefault("long_term_keys", {})
-        if layouts.get(profile) != self.FILE:
-            layouts[profile] = self.FILE
-            self._save(data)
+        self._update(lambda data: _set(data, "long_term_keys", profile, self.FILE))
 
     def clear(self, profile: str) -> None:
-        data = self._load()
-        if data.get("long_term_keys", {}).pop(profile, None) is not None:
-            self._save(data)
+        self._update(lambda data: _drop(data, "long_term_keys", profile))
 
 
 class WrittenSections(_StateFile):
@@ -312,17 +390,30 @@ class UsedSteps(_StateFile):
         return any(_step_hash(serial, s, code) in seen for s in (step - 1, step))
 
     def record(self, serial: str, code: str, moment: float) -> None:
-        data = self._load()
-        steps = data.get("used_steps", {})
-        kept = {
-            digest: end
-            for digest, end in steps.items()
-            if isinstance(end, (int, float)) and end > moment - KEEP_STEPS_SECONDS
-        }
-        step = _step(moment)
-        kept[_step_hash(serial, step, code)] = (step + 1) * STEP_SECONDS
-        data["used_steps"] = kept
-        self._save(data)
+        def add(data: dict[str, Any]) -> bool:
+            step = _step(moment)
+            kept = {
+                digest: end
+                for digest, end in data.get("used_steps", {}).items()
+                if end > moment - KEEP_STEPS_SECONDS
+            }
+            kept[_step_hash(serial, step, code)] = (step + 1) * STEP_SECONDS
+            data["used_steps"] = kept
+            return True
+
+        self._update(add)
+
+
+def _set(data: dict[str, Any], member: str, name: str, value: str) -> bool:
+    entries = data.setdefault(member, {})
+    if entries.get(name) == value:
+        return False
+    entries[name] = value
+    return True
+
+
+def _drop(data: dict[str, Any], member: str, name: str) -> bool:
+    return data.get(member, {}).pop(name, None) is not None
 
 
 def seconds_to_next_step(moment: float) -> int:

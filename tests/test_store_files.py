@@ -88,20 +88,20 @@ def test_a_private_mode_is_kept_without_a_notice(home: Home) -> None:
     assert "open to other users" not in stderr
 
 
-def test_the_owner_is_kept(home: Home) -> None:
+def test_the_group_is_kept(home: Home) -> None:
     if os.geteuid() != 0:
-        pytest.skip("only root can hand a file to another user")
+        pytest.skip("only root can hand a file to any group")
     home.credentials.write_text(LONG_TERM)
     home.credentials.chmod(0o600)
-    os.chown(home.credentials, NOBODY, NOBODY)
+    os.chown(home.credentials, os.geteuid(), NOBODY)
 
     code, stderr = run_command(login_args("work"))
 
     assert code == ExitCode.OK, stderr
     owner = home.credentials.stat()
-    assert (owner.st_uid, owner.st_gid) == (NOBODY, NOBODY)
+    assert (owner.st_uid, owner.st_gid) == (os.geteuid(), NOBODY)
     backup = home.credentials.with_name("credentials.mfa-login-backup").stat()
-    assert (backup.st_uid, backup.st_gid) == (NOBODY, NOBODY)
+    assert (backup.st_uid, backup.st_gid) == (os.geteuid(), NOBODY)
 
 
 # --- symlinks ----------------------------------------------------------------------------

@@ -26,8 +26,8 @@ from mfa_session.inifiles import (
     config_path,
     config_profiles,
     credentials_path,
+    read_config_file,
     read_credentials_file,
-    read_ini,
     session_expiration,
 )
 from mfa_session.render import local_time
@@ -154,7 +154,7 @@ def read_managed(environ: Mapping[str, str]) -> tuple[Sections, list[str]]:
     state = state_path(environ)
     names = managed_profiles(
         credentials,
-        config_profiles(read_ini(config_path(environ))),
+        config_profiles(read_config_file(config_path(environ))),
         WrittenSections(state).sections(),
         DeviceMemory(state).remembered_profiles(),
     )

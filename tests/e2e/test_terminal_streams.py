@@ -17,6 +17,7 @@ from tests.e2e.helpers import (
     command_env,
     mfa_login,
     sections,
+    spawn,
     write_config,
     write_long_term,
 )
@@ -170,7 +171,7 @@ def test_escape_sequence_in_a_profile_name_is_shown_not_obeyed(
     home: Home, emulator: Emulator, aws_user: EmulatedUser
 ) -> None:
     profile = f"evil{CLEAR_SCREEN}"
-    write_long_term(home, profile, aws_user, layout="long-term")
+    write_long_term(home, profile, aws_user, layout="long-term")  # another tool wrote it
 
     run = mfa_login(
         emulator, "--profile", profile, "--device", aws_user.mfa_serials[0], stdin=aws_user.code()
@@ -179,11 +180,12 @@ def test_escape_sequence_in_a_profile_name_is_shown_not_obeyed(
         [MFA_LOGIN, "status"], capture_output=True, text=True, timeout=60, check=False
     )
 
-    assert run.code == 0, run.stderr
+    # Such a section is never written; the refusal names it as text.
+    assert run.code == 6, run.stderr
     assert "\x1b" not in run.stderr
-    assert "evil\\x1b[2J: session valid for" in run.stderr
+    assert "the section name 'evil\\x1b[2J' cannot be written" in run.stderr
     assert "\x1b" not in status.stdout
-    assert "evil\\x1b[2J  valid" in status.stdout
+    assert "evil\\x1b[2J  no session" in status.stdout
 
 
 def test_escape_sequence_in_a_device_serial_is_shown_not_obeyed(
@@ -201,19 +203,24 @@ def test_escape_sequence_in_a_device_serial_is_shown_not_obeyed(
     assert "mfa/x\\x1b]0;pwned\\x07\\x1b[1A for this key" in run.stderr
 
 
-def test_escape_sequence_in_a_profile_name_is_shown_in_the_prompt(
+def test_escape_sequence_in_a_profile_name_is_shown_in_the_prompts(
     home: Home, emulator: Emulator, aws_user: EmulatedUser
 ) -> None:
     profile = f"evil{CLEAR_SCREEN}"
     write_long_term(home, profile, aws_user, layout="long-term")
-    child = pexpect.spawn(
-        MFA_LOGIN,
-        ["--profile", profile, "--device", aws_user.mfa_serials[0]],
-        env=command_env(emulator),
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(30, 100),
-    )
+    write_long_term(home, "plain", aws_user, layout="long-term")
+    env = command_env(emulator)
+
+    picker = spawn(emulator, env=env)
+    picker.expect("Profile to log in")
+    picker.expect_exact("evil\\x1b[2J")
+    picker.send("\x03")
+    picker.expect(pexpect.EOF)
+    picker.close()
+    assert picker.exitstatus == 130
+
+    args = ["--profile", profile, "--write-profile", "plain", "--device", aws_user.mfa_serials[0]]
+    child = spawn(emulator, *args, env=env)
     child.expect_exact("MFA code for evil\\x1b[2J (")
     child.sendline(aws_user.code())
     child.expect(pexpect.EOF)
