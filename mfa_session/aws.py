@@ -7,6 +7,7 @@ it, and `warm_up` lets the import and client set-up run while the person types t
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import time
@@ -14,6 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Protocol
 
+from mfa_session.client_settings import ClientSettings, settings_session
 from mfa_session.errors import (
     AwsRefused,
     ClockSkew,
@@ -60,10 +62,16 @@ def region_for(configured: str | None, device: MfaDevice | None) -> str:
     return PARTITION_REGIONS.get(partition, "us-east-1")
 
 
-class Boto3Aws:
-    """AwsApi over boto3: no automatic retries (a code works once), bounded time-outs."""
+ClientFactory = Callable[[str, LongTermKey, str, ClientSettings], "BaseClient"]
 
-    def __init__(self) -> None:
+
+class Boto3Aws:
+    """AwsApi over boto3: no automatic retries (a code works once), bounded time-outs, and
+    every client built with the settings of the profile being logged in."""
+
+    def __init__(self, settings: ClientSettings, make_client: ClientFactory | None = None) -> None:
+        self._settings = settings
+        self._make_client = make_client or _make_client
         self._clients: dict[tuple[str, str, str], _ClientSlot] = {}
         self._lock = threading.Lock()
 
@@ -99,7 +107,9 @@ class Boto3Aws:
         with self._lock:
             ident = (service, key.access_key_id, region)
             if ident not in self._clients:
-                self._clients[ident] = _ClientSlot(lambda: _make_client(service, key, region))
+                self._clients[ident] = _ClientSlot(
+                    lambda: self._make_client(service, key, region, self._settings)
+                )
             return self._clients[ident]
 
 
@@ -125,8 +135,10 @@ class _ClientSlot:
         return self._client
 
 
-def _make_client(service: str, key: LongTermKey, region: str) -> BaseClient:
-    client = build_client(service, region, key.access_key_id, key.secret_access_key)
+def _make_client(
+    service: str, key: LongTermKey, region: str, settings: ClientSettings
+) -> BaseClient:
+    client = build_client(service, region, settings, key.access_key_id, key.secret_access_key)
     # Load now, off the main thread, what the first request would load after Enter: the
     # operation's model, and the IDNA codec the socket layer uses for the host name.
     client.meta.service_model.operation_model(_OPERATIONS[service])
@@ -137,36 +149,52 @@ def _make_client(service: str, key: LongTermKey, region: str) -> BaseClient:
 def build_client(
     service: str,
     region: str,
+    settings: ClientSettings,
     access_key_id: str,
     secret_access_key: str,
     session_token: str | None = None,
 ) -> BaseClient:
-    """A client signed with exactly these credentials: no retries, bounded time-outs."""
-    import botocore.config
-    import botocore.session
+    """A client signed with exactly these credentials: no retries, bounded time-outs, and the
+    other settings of `settings.profile` as botocore reads them (see client_settings.py).
 
-    session = botocore.session.Session()
-    # Our profile may exist only in our files or the keyring; botocore must not go looking
-    # for AWS_PROFILE's profile, whose absence would be an error of its own.
-    session.set_config_variable("profile", None)
+    `region` is the fallback for when botocore finds none (AWS_DEFAULT_REGION, then the
+    profile's region): the main region of the MFA device's partition.
+    """
+    import botocore.config
+    from botocore.exceptions import InvalidRegionError
+
+    session = settings_session(settings)
+    resolved = session.get_config_variable("region") or region
     config = botocore.config.Config(
         connect_timeout=CONNECT_TIMEOUT,
         read_timeout=READ_TIMEOUT,
         retries={"total_max_attempts": 1},
     )
-    from botocore.exceptions import InvalidRegionError
-
     try:
-        return session.create_client(
+        client = session.create_client(
             service,
-            region_name=region,
+            region_name=resolved,
             aws_access_key_id=access_key_id,
             aws_secret_access_key=secret_access_key,
             aws_session_token=session_token,
             config=config,
         )
     except InvalidRegionError as err:
-        raise InvalidRegion(region=region) from err
+        # botocore's only variable for it; a profile's own region comes second.
+        origin = (
+            "AWS_DEFAULT_REGION"
+            if os.environ.get("AWS_DEFAULT_REGION")
+            else f"the region of profile {settings.profile} in the config file"
+        )
+        raise InvalidRegion(region=resolved, origin=origin) from err
+    log.debug(
+        "%s client with the settings of %s: region %s, endpoint %s",
+        service,
+        f"profile {settings.profile}" if session.profile else "no profile (not in the files)",
+        resolved,
+        client.meta.endpoint_url,
+    )
+    return client
 
 
 def session_from(answer: Mapping[str, Any]) -> SessionCredentials:

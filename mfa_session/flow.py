@@ -114,7 +114,8 @@ def resolve_profile(
     files: AwsFiles,
     prompter: Prompter,
 ) -> str:
-    """Step 1: --profile, else AWS_PROFILE, else a picker on a terminal, else "default"."""
+    """Step 1: --profile, else AWS_DEFAULT_PROFILE or AWS_PROFILE (botocore's order), else a
+    picker on a terminal, else "default"."""
     named = profile_without_picker(
         explicit,
         environ,

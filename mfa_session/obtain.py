@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TextIO
 
 from mfa_session.aws import Boto3Aws, region_for
+from mfa_session.client_settings import ClientSettings
 from mfa_session.code_command import CommandCode
 from mfa_session.codes import CodeSource, FixedCode, PromptedCode, StdinCode
 from mfa_session.errors import KeyringUnusable, NoKeyring, NoRoleArn, NoStoredSession, NoTerminal
@@ -117,6 +118,8 @@ def obtain(
             options.profile, environ, interactive=interactive, files=files, prompter=prompter
         )
         config = read_config_profiles(files).get(profile, {})
+        # Every request of this command goes where `aws --profile PROFILE` would send it.
+        settings = ClientSettings(profile, files)
         role_arn = _role_arn(options.assume_role, profile, config, files)
         minimum = timedelta(minutes=options.min_remaining)
 
@@ -171,7 +174,9 @@ def obtain(
             request,
             files=files,
             store=store,
-            aws=GuardedAws(Boto3Aws(), UsedSteps(state), codes, profile=profile, terminal=terminal),
+            aws=GuardedAws(
+                Boto3Aws(settings), UsedSteps(state), codes, profile=profile, terminal=terminal
+            ),
             codes=codes,
             prompter=prompter,
             memory=DeviceMemory(state),
@@ -197,7 +202,9 @@ def obtain(
         session = stored_session(files, result.profile)
         if role_arn is None or role_target is None:
             return Obtained(result, session, follow_up)
-        return _assume(session, result, role_arn, role_target, options, profile, config, store, now)
+        return _assume(
+            session, result, role_arn, role_target, options, settings, config, store, now
+        )
 
 
 def _assume(
@@ -206,7 +213,7 @@ def _assume(
     role_arn: str,
     role_target: str,
     options: SessionOptions,
-    profile: str,
+    settings: ClientSettings,
     config: Mapping[str, str],
     store: RecordingStore,
     now: Callable[[], datetime],
@@ -216,9 +223,10 @@ def _assume(
     log.debug("assuming %s with the session of [%s]", role_arn, result.profile)
     role = assume_role(
         session,
+        settings,
         region_for(config.get("region"), None),
         role_arn,
-        options.role_session_name or default_session_name(profile),
+        options.role_session_name or default_session_name(settings.profile),
     )
     report = store.write_session(role_target, role)
     notices = (*result.notices, *report.notices)

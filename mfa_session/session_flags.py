@@ -44,7 +44,11 @@ def configure_session(parser: argparse.ArgumentParser, *, profile_required: bool
         metavar="NAME",
         required=profile_required,
         help="profile whose session to use"
-        + ("" if profile_required else " (default: AWS_PROFILE, else a picker, else default)"),
+        + (
+            ""
+            if profile_required
+            else " (default: AWS_DEFAULT_PROFILE or AWS_PROFILE, else a picker, else default)"
+        ),
     )
     parser.add_argument(
         "--min-remaining",

@@ -39,6 +39,8 @@ _WITH_VALUE: dict[str, Callable[[str], object]] = {
 }
 _SWITCHES = frozenset({"--quiet"})
 DEFAULT_MIN_REMAINING = 15
+PROFILE_VARIABLES = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
+"""Where botocore finds the profile when none is given, in its order."""
 
 
 def profile_without_picker(
@@ -48,14 +50,16 @@ def profile_without_picker(
     interactive: bool,
     choices: Callable[[], list[str]],
 ) -> str | list[str]:
-    """Step 1: --profile, else AWS_PROFILE, else the only choice on a terminal, else "default".
+    """Step 1: --profile, else AWS_DEFAULT_PROFILE, else AWS_PROFILE, else the only choice on
+    a terminal, else "default".
 
     On a terminal with several loginable profiles it returns them: a person picks one.
     """
     if explicit:
         return explicit
-    if environ.get("AWS_PROFILE"):
-        return environ["AWS_PROFILE"]
+    from_environment = environment_profile(environ)
+    if from_environment:
+        return from_environment
     if interactive:
         found = choices()
         if len(found) > 1:
@@ -63,6 +67,16 @@ def profile_without_picker(
         if found:
             return found[0]
     return "default"
+
+
+def environment_profile(environ: Mapping[str, str]) -> str | None:
+    """The profile the shell names, read in botocore's order (AWS_DEFAULT_PROFILE first, kept
+    for the AWS CLI's sake), so it is the one every AWS tool in that shell uses. A variable
+    set to nothing counts as unset."""
+    for variable in PROFILE_VARIABLES:
+        if environ.get(variable):
+            return environ[variable]
+    return None
 
 
 def valid_until(

@@ -15,7 +15,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile",
         metavar="NAME",
-        help="profile to log in (default: AWS_PROFILE, else a picker on a terminal, else default)",
+        help="profile to log in (default: AWS_DEFAULT_PROFILE or AWS_PROFILE, else a picker on a "
+        "terminal, else default)",
     )
     parser.add_argument(
         "--duration",

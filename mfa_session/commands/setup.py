@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import TextIO
 
 from mfa_session.aws import Boto3Aws, region_for
+from mfa_session.client_settings import ClientSettings
 from mfa_session.codes import CodeSource, FixedCode, PromptedCode, StdinCode
 from mfa_session.errors import MalformedAccessKey, UsageError
 from mfa_session.flow import DeviceOrigin, LoginRequest, find_device, key_in_file, login
@@ -22,6 +23,7 @@ from mfa_session.obtain import RecordingStore
 from mfa_session.profiles import AwsFiles, read_config_profiles
 from mfa_session.prompts import QuestionaryPrompter
 from mfa_session.render import result_line
+from mfa_session.shortcut import environment_profile
 from mfa_session.state import DeviceMemory, LayoutMemory, UsedSteps, WrittenSections, state_file
 from mfa_session.store import CredentialsStore
 from mfa_session.used_codes import GuardedAws
@@ -30,7 +32,9 @@ from mfa_session.vault import KeyringVault
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--profile", metavar="NAME", help="profile to set up (default: AWS_PROFILE, else default)"
+        "--profile",
+        metavar="NAME",
+        help="profile to set up (default: AWS_DEFAULT_PROFILE or AWS_PROFILE, else default)",
     )
     parser.add_argument(
         "--access-key-id",
@@ -53,7 +57,7 @@ def run(
 ) -> int:
     interactive = stdin.isatty() and stderr.isatty()
     prompter = QuestionaryPrompter()
-    profile = args.profile or environ.get("AWS_PROFILE") or "default"
+    profile = args.profile or environment_profile(environ) or "default"
     files = AwsFiles.from_environment(environ)
 
     def say(line: str) -> None:
@@ -78,7 +82,7 @@ def run(
     else:
         codes = PromptedCode(prompter)
 
-    aws = Boto3Aws()
+    aws = Boto3Aws(ClientSettings(profile, files))
     config = read_config_profiles(files).get(profile, {})
     # One GetCallerIdentity before anything is stored: a wrong key is said here, not later.
     arn = aws.get_caller_identity(key, region_for(config.get("region"), None))
