@@ -13,7 +13,6 @@ from __future__ import annotations
 import configparser
 import os
 from collections.abc import Mapping
-from datetime import datetime
 
 Sections = dict[str, dict[str, str]]
 
@@ -77,17 +76,6 @@ def config_profiles(sections: Sections) -> Sections:
 
 def holds_long_term_key(section: Mapping[str, str]) -> bool:
     return section.get("aws_access_key_id", "").strip().startswith(LONG_TERM_PREFIX)
-
-
-def session_expiration(section: Mapping[str, str]) -> datetime | None:
-    """When the session in `section` ends; None when the section holds no session (no token,
-    a long-term key, or an expiration that is not a time). The login, its shortcut and
-    `status` all judge a section by this one rule."""
-    from mfa_session.timefmt import parse_expiration
-
-    if not section.get("aws_session_token") or holds_long_term_key(section):
-        return None
-    return parse_expiration(section.get("expiration", ""))
 
 
 def loginable_profiles(credentials: Sections, config: Sections) -> list[str]:

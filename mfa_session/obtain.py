@@ -31,6 +31,7 @@ from mfa_session.models import LoginResult, Outcome, SessionCredentials
 from mfa_session.profiles import AwsFiles, read_config_profiles, read_credentials
 from mfa_session.prompts import QuestionaryPrompter
 from mfa_session.render import result_line
+from mfa_session.roles import ROLE_DURATION
 from mfa_session.session_flags import FROM_CONFIG
 from mfa_session.state import DeviceMemory, LayoutMemory, UsedSteps, WrittenSections, state_file
 from mfa_session.store import CredentialsStore, LongTermCopy, WriteReport
@@ -38,6 +39,7 @@ from mfa_session.store import preload as preload_store
 from mfa_session.style import Style
 from mfa_session.timefmt import parse_expiration
 from mfa_session.used_codes import GuardedAws
+from mfa_session.validity import DEFAULT_MIN_REMAINING
 from mfa_session.vault import KeyringFirst, KeyringVault
 
 log = logging.getLogger("mfa_session")
@@ -63,7 +65,7 @@ class SessionOptions:
     code: str | None = None
     code_command: str | None = None
     force: bool = False
-    min_remaining: int = 15
+    min_remaining: int = DEFAULT_MIN_REMAINING
     assume_role: str | None = None
     role_session_name: str | None = None
     no_keyring: bool = False
@@ -127,7 +129,12 @@ def obtain(
         if role_arn is not None:
             role_target = options.write_profile or profile + ROLE_SUFFIX
             valid = still_valid(
-                LoginRequest(profile=role_target, force=options.force, min_remaining=minimum),
+                LoginRequest(
+                    profile=role_target,
+                    duration=ROLE_DURATION,
+                    force=options.force,
+                    min_remaining=minimum,
+                ),
                 files,
                 now(),
             )

@@ -7,8 +7,9 @@ own start. It understands only the plain flags of a login (--profile, --write-pr
 would be needed, a file is unreadable, a number is not one), returns None and the full
 command runs and decides, so every message and exit code stays the full command's own.
 
-The two rules here, which profile and whether its session is still valid, are the ones
-`flow` applies too; this module imports nothing but the standard library and `inifiles`.
+The two rules it applies, which profile (here) and whether its session is still valid
+(`validity`), are the ones `flow` applies too; this module imports nothing but the standard
+library, `inifiles` and `validity`.
 """
 
 from __future__ import annotations
@@ -17,12 +18,18 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 
 from mfa_session.inifiles import (
+    Sections,
     config_path,
     config_profiles,
     credentials_path,
     loginable_profiles,
     read_ini,
-    session_expiration,
+)
+from mfa_session.validity import (
+    DEFAULT_MIN_REMAINING,
+    min_remaining_minutes,
+    session_seconds,
+    valid_until,
 )
 
 # `typing` costs a few milliseconds to import; mypy treats any TYPE_CHECKING as true.
@@ -33,12 +40,11 @@ if TYPE_CHECKING:
 _WITH_VALUE: dict[str, Callable[[str], object]] = {
     "--profile": str,
     "--write-profile": str,
-    "--min-remaining": int,  # the same conversion argparse applies (type=int)
+    "--min-remaining": min_remaining_minutes,  # the conversion argparse applies (type=)
     "--duration": int,
     "--device": str,
 }
 _SWITCHES = frozenset({"--quiet"})
-DEFAULT_MIN_REMAINING = 15
 PROFILE_VARIABLES = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
 """Where botocore finds the profile when none is given, in its order."""
 
@@ -79,20 +85,6 @@ def environment_profile(environ: Mapping[str, str]) -> str | None:
     return None
 
 
-def valid_until(
-    section: Mapping[str, str], now: datetime, min_remaining: timedelta
-) -> datetime | None:
-    """Step 2: the expiration of the session in `section` when more than `min_remaining` is left.
-
-    None for no session token, a long-term key, an expiration that is not a time, or a
-    session about to end.
-    """
-    expiration = session_expiration(section)
-    if expiration is None or expiration - now <= min_remaining:
-        return None
-    return expiration
-
-
 def still_valid_exit(
     argv: Sequence[str], environ: Mapping[str, str], *, stdin: TextIO, stderr: TextIO
 ) -> int | None:
@@ -102,20 +94,29 @@ def still_valid_exit(
         return None
     try:
         credentials = read_ini(credentials_path(environ))
+        read_config: list[Sections] = []
+
+        def config() -> Sections:
+            if not read_config:
+                read_config.append(config_profiles(read_ini(config_path(environ))))
+            return read_config[0]
+
         named = profile_without_picker(
             flags.get("--profile"),
             environ,
             interactive=stdin.isatty() and stderr.isatty(),
-            choices=lambda: loginable_profiles(
-                credentials, config_profiles(read_ini(config_path(environ)))
-            ),
+            choices=lambda: loginable_profiles(credentials, config()),
         )
         if not isinstance(named, str):
             return None
         target = flags.get("--write-profile") or named
-        minutes = int(flags.get("--min-remaining", DEFAULT_MIN_REMAINING))
+        minutes = min_remaining_minutes(flags.get("--min-remaining", str(DEFAULT_MIN_REMAINING)))
+        duration = int(flags["--duration"]) if "--duration" in flags else None
+        seconds = session_seconds(duration, config().get(named, {}).get("duration_seconds"))
         now = datetime.now(timezone.utc)
-        expiration = valid_until(credentials.get(target, {}), now, timedelta(minutes=minutes))
+        expiration = valid_until(
+            credentials.get(target, {}), now, timedelta(minutes=minutes), seconds
+        )
     except Exception:  # noqa: BLE001 - any doubt goes to the full command, which reports it
         return None
     if expiration is None:

@@ -6,7 +6,11 @@ import argparse
 from collections.abc import Mapping
 from typing import TextIO
 
-from mfa_session.session_flags import add_code_command_option, add_role_options
+from mfa_session.session_flags import (
+    add_code_command_option,
+    add_min_remaining_option,
+    add_role_options,
+)
 
 LOGGER = "mfa_session"
 
@@ -38,13 +42,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--force", action="store_true", help="log in even when the session is still valid"
     )
-    parser.add_argument(
-        "--min-remaining",
-        type=int,
-        default=15,
-        metavar="MINUTES",
-        help="renew when less than this is left of the session (default: 15)",
-    )
+    add_min_remaining_option(parser, "renew when less than this is left of the session")
     parser.add_argument(
         "--write-profile",
         metavar="NAME",
