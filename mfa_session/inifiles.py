@@ -23,6 +23,14 @@ LONG_TERM_SUFFIX = "-long-term"
 """aws-mfa's layout: the key of profile NAME lives in [NAME-long-term]."""
 
 
+def profile_name(text: str) -> str:
+    """A profile name as given on the command line; ValueError for an empty (or blank) one,
+    which botocore and the files would read as no name, or as [default]."""
+    if not text.strip():
+        raise ValueError("a profile name cannot be empty")
+    return text
+
+
 def credentials_path(environ: Mapping[str, str]) -> str:
     """The variable and default botocore uses."""
     return _expand(environ.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from mfa_session.inifiles import profile_name
 from mfa_session.validity import DEFAULT_MIN_REMAINING, MAX_MIN_REMAINING, min_remaining_minutes
 
 FROM_CONFIG = "(role_arn of the config profile)"
@@ -23,6 +24,15 @@ def minutes(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"expected whole minutes from 0 to {MAX_MIN_REMAINING} (36 hours), got {text!r}"
         ) from None
+
+
+def profile(text: str) -> str:
+    """argparse's type for every option that names a profile: an empty name is a usage
+    error (exit 2), never [default]."""
+    try:
+        return profile_name(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def add_min_remaining_option(parser: argparse.ArgumentParser, help_text: str) -> None:
@@ -64,6 +74,7 @@ def configure_session(parser: argparse.ArgumentParser, *, profile_required: bool
     """The flags of the commands that hand out the session (export, exec, credential-process)."""
     parser.add_argument(
         "--profile",
+        type=profile,
         metavar="NAME",
         required=profile_required,
         help="profile whose session to use"

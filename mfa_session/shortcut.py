@@ -23,6 +23,7 @@ from mfa_session.inifiles import (
     config_profiles,
     credentials_path,
     loginable_profiles,
+    profile_name,
     read_ini,
 )
 from mfa_session.validity import (
@@ -38,8 +39,8 @@ if TYPE_CHECKING:
     from typing import TextIO
 
 _WITH_VALUE: dict[str, Callable[[str], object]] = {
-    "--profile": str,
-    "--write-profile": str,
+    "--profile": profile_name,
+    "--write-profile": profile_name,
     "--min-remaining": min_remaining_minutes,  # the conversion argparse applies (type=)
     "--duration": int,
     "--device": str,
@@ -78,9 +79,9 @@ def profile_without_picker(
 def environment_profile(environ: Mapping[str, str]) -> str | None:
     """The profile the shell names, read in botocore's order (AWS_DEFAULT_PROFILE first, kept
     for the AWS CLI's sake), so it is the one every AWS tool in that shell uses. A variable
-    set to nothing counts as unset."""
+    set to nothing (or to blanks) counts as unset."""
     for variable in PROFILE_VARIABLES:
-        if environ.get(variable):
+        if environ.get(variable, "").strip():
             return environ[variable]
     return None
 

@@ -10,11 +10,14 @@ from mfa_session.errors import NoKeyringItem, UsageError
 from mfa_session.flow import file_names_key
 from mfa_session.profiles import AwsFiles
 from mfa_session.prompts import QuestionaryPrompter
+from mfa_session.session_flags import profile
 from mfa_session.vault import SERVICE, KeyringVault
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", metavar="NAME", required=True, help="profile to forget")
+    parser.add_argument(
+        "--profile", type=profile, metavar="NAME", required=True, help="profile to forget"
+    )
     parser.add_argument(
         "--yes",
         action="store_true",

@@ -10,6 +10,7 @@ from mfa_session.session_flags import (
     add_code_command_option,
     add_min_remaining_option,
     add_role_options,
+    profile,
 )
 
 LOGGER = "mfa_session"
@@ -18,6 +19,7 @@ LOGGER = "mfa_session"
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile",
+        type=profile,
         metavar="NAME",
         help="profile to log in (default: AWS_DEFAULT_PROFILE or AWS_PROFILE, else a picker on a "
         "terminal, else default)",
@@ -45,6 +47,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_min_remaining_option(parser, "renew when less than this is left of the session")
     parser.add_argument(
         "--write-profile",
+        type=profile,
         metavar="NAME",
         help="section that receives the session (default: the profile itself)",
     )

@@ -23,6 +23,7 @@ from mfa_session.obtain import RecordingStore
 from mfa_session.profiles import AwsFiles, read_config_profiles
 from mfa_session.prompts import QuestionaryPrompter
 from mfa_session.render import result_line
+from mfa_session.session_flags import profile
 from mfa_session.shortcut import environment_profile
 from mfa_session.state import DeviceMemory, LayoutMemory, UsedSteps, WrittenSections, state_file
 from mfa_session.store import CredentialsStore
@@ -33,6 +34,7 @@ from mfa_session.vault import KeyringVault
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile",
+        type=profile,
         metavar="NAME",
         help="profile to set up (default: AWS_DEFAULT_PROFILE or AWS_PROFILE, else default)",
     )

@@ -61,10 +61,12 @@ _EXIT = {
 
 def configure(parser: argparse.ArgumentParser) -> None:
     # `_plain_options` reads the same flags without argparse: change both together.
-    parser.add_argument("--profile", metavar="NAME", help="only this profile; sets the exit code")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of lines")
-    from mfa_session.session_flags import add_min_remaining_option
+    from mfa_session.session_flags import add_min_remaining_option, profile
 
+    parser.add_argument(
+        "--profile", type=profile, metavar="NAME", help="only this profile; sets the exit code"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of lines")
     add_min_remaining_option(parser, "a session with less than this left is 'expiring'")
     parser.add_argument(
         "--quiet", action="store_true", help="print nothing; the exit code says it (prompts)"
@@ -265,6 +267,8 @@ def _plain_options(argv: Sequence[str]) -> StatusOptions | None:
             value = argv[position]
             position += 1
         if name == "--profile":
+            if not value.strip():
+                return None  # argparse's "a profile name cannot be empty"
             options.profile = value
             continue
         try:
