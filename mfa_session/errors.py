@@ -192,6 +192,25 @@ class AnotherLoginWriting(MfaSessionError):
     exit_code = ExitCode.FILE_UNSAFE
 
 
+class AnotherLoginRunning(MfaSessionError):
+    fmt = (
+        "another mfa-login ({holder}) is logging in to [{section}] and had not finished after "
+        "{seconds}s; nothing was sent to AWS: finish that login (it may be waiting for a "
+        "code), then try again"
+    )
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class BackupHoldsUnconfirmedKey(MfaSessionError):
+    fmt = (
+        "{backup} keeps the last plaintext copy of {others} until a later login reads it "
+        "from the OS keyring, and holds no copy of {key_id}; so {key_id} stays in [{section}] "
+        "as well as in the keyring: log in once with the profile of {others} (mfa-login "
+        "--force), then run the same mfa-login setup again"
+    )
+    exit_code = ExitCode.FILE_UNSAFE
+
+
 class UnreadableFile(MfaSessionError):
     fmt = "{path} cannot be read: {reason}"
     exit_code = ExitCode.FILE_UNSAFE
@@ -208,6 +227,39 @@ class DanglingLink(MfaSessionError):
     fmt = (
         "{path} is a symbolic link to {target}, which does not exist: create the file "
         "there or remove the link; nothing was written"
+    )
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class NotRegularFile(MfaSessionError):
+    fmt = (
+        "{path} is {kind}, not a regular file: mfa-login reads and replaces only regular "
+        "files, so it left it alone"
+    )
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class OwnedByAnotherUser(MfaSessionError):
+    fmt = (
+        "{path} belongs to user {owner}, and mfa-login runs as user {user}: it never writes "
+        "a file of another user (run it as user {owner}, not through sudo); nothing was "
+        "written"
+    )
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class PlantedLink(MfaSessionError):
+    fmt = (
+        "{path} is a symbolic link, and mfa-login never follows a link there: remove it "
+        "(anyone who can write to {folder} can plant one); nothing was written"
+    )
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class UnwritableSectionName(MfaSessionError):
+    fmt = (
+        "the section name {section} cannot be written to the credentials file: {reason}; "
+        "choose another --write-profile"
     )
     exit_code = ExitCode.FILE_UNSAFE
 
@@ -251,7 +303,7 @@ class KeyringFailed(KeyringUnusable):
 
 class KeyringForgets(KeyringUnusable):
     fmt = (
-        "the OS keyring did not keep the key (backend {backend}: reading it back {outcome}); "
+        "the OS keyring did not keep the key (backend {backend}: {outcome}); "
         "the credentials file was left as it was: install and unlock a Secret Service, "
         + _KEEP_FILE
     )
@@ -272,17 +324,44 @@ class KeyringSetting(KeyringUnusable):
     )
 
 
+class KeyringOutOfReach(KeyringUnusable):
+    fmt = (
+        "the long-term key {key_id} of {profile} is in the OS keyring, which cannot be reached "
+        "here (backend {backend}): run mfa-login where that keyring is unlocked, or over SSH "
+        "reach your desktop session's keyring with "
+        "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/{uid}/bus (or start one: "
+        "dbus-run-session, then gnome-keyring-daemon --unlock); nothing was sent to AWS"
+    )
+
+
+class KeyringLostItem(KeyringUnusable):
+    fmt = (
+        "the OS keyring (backend {backend}) no longer holds item {item}, where mfa-login put "
+        "the long-term key {key_id} of {profile}: {way_back}"
+    )
+
+
 class NoKeyringItem(MfaSessionError):
-    fmt = "the OS keyring holds no key for profile {profile} (service {service}, item {profile})"
+    fmt = "the OS keyring holds no key for profile {profile} (service {service}, item {item})"
     exit_code = ExitCode.NOT_CONFIGURED
 
 
 class KeyringItemDamaged(MfaSessionError):
     fmt = (
-        "the keyring item {profile} of service {service} does not hold a key mfa-login wrote: "
+        "the keyring item {item} of service {service} does not hold a key mfa-login wrote: "
         "run mfa-login forget --profile {profile}, then mfa-login setup --profile {profile}"
     )
     exit_code = ExitCode.NOT_CONFIGURED
+
+
+class KeyringHoldsOtherKey(MfaSessionError):
+    fmt = (
+        "the OS keyring already holds the long-term key {held} for {profile} (item {item}), "
+        "not {new}; nothing was changed: on a terminal mfa-login setup asks before replacing "
+        "it, and without one run mfa-login forget --profile {profile} --yes first (the "
+        "keyring's copy of {held} is then gone)"
+    )
+    exit_code = ExitCode.USAGE
 
 
 class MalformedAccessKey(MfaSessionError):

@@ -21,7 +21,8 @@ class ExitCode(IntEnum):
     KEY_REJECTED = 7
     """AWS refused the long-term key itself (unknown, inactive, wrong secret, a session key)."""
     KEYRING_UNUSABLE = 8
-    """The OS keyring is missing, locked, failing or unsafe; the file layout had no key either."""
+    """The OS keyring is missing, locked, failing or unsafe; the file layout had no key either
+    (also when the key went into the keyring and this session cannot reach it)."""
     SESSION_EXPIRING = 10
     """status --profile NAME: the session is valid but within --min-remaining of its end."""
     NO_VALID_SESSION = 11

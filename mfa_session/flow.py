@@ -26,6 +26,7 @@ from mfa_session.errors import (
     TooManyRejectedCodes,
     UsageError,
 )
+from mfa_session.inifiles import credentials_identity
 from mfa_session.models import (
     SESSION_PREFIX,
     KeySource,
@@ -74,6 +75,10 @@ class Prompter(Protocol):
 
 
 class SessionStore(Protocol):
+    def check_session_write(
+        self, target: str, *, keep_long_term_in: LongTermCopy | None = None
+    ) -> None: ...
+
     def write_session(
         self,
         target: str,
@@ -97,6 +102,20 @@ class Vault(Protocol):
     def load(self, profile: str) -> LongTermKey | None: ...
 
 
+class SectionOrigins(Protocol):
+    """Which request made what a section holds (state.WrittenSections)."""
+
+    def made_for(
+        self,
+        credentials: str,
+        section: str,
+        values: Mapping[str, str],
+        *,
+        profile: str,
+        role: str | None,
+    ) -> bool: ...
+
+
 @dataclass(frozen=True)
 class LoginRequest:
     profile: str
@@ -105,6 +124,9 @@ class LoginRequest:
     device: str | None = None
     force: bool = False
     min_remaining: timedelta = timedelta(minutes=DEFAULT_MIN_REMAINING)
+    role: str | None = None
+    """For the still-valid check only: the target must hold this role's credentials, assumed
+    with the profile's session (None: the profile's own session)."""
 
     @property
     def target(self) -> str:
@@ -130,8 +152,11 @@ def resolve_profile(
     return named if isinstance(named, str) else prompter.choose_profile(named)
 
 
-def still_valid(request: LoginRequest, files: AwsFiles, now: datetime) -> LoginResult | None:
-    """Step 2: the session already in the target section, when it lasts long enough."""
+def still_valid(
+    request: LoginRequest, files: AwsFiles, now: datetime, origins: SectionOrigins
+) -> LoginResult | None:
+    """Step 2: the session already in the target section, when it lasts long enough and was
+    made for this request (this profile, this role): another's is replaced by a login."""
     if request.force:
         return None
     section = read_credentials(files).get(request.target, {})
@@ -139,6 +164,16 @@ def still_valid(request: LoginRequest, files: AwsFiles, now: datetime) -> LoginR
     seconds = session_seconds(request.duration, configured)
     expiration = valid_until(section, now, request.min_remaining, seconds)
     if expiration is None:
+        return None
+    credentials = credentials_identity(files.credentials)
+    made_for_us = origins.made_for(
+        credentials, request.target, section, profile=request.profile, role=request.role
+    )
+    if not made_for_us:
+        log.debug(
+            "[%s] holds credentials made for another profile or role: not reused",
+            request.target,
+        )
         return None
     return LoginResult(request.target, Outcome.STILL_VALID, expiration, expiration - now)
 
@@ -153,9 +188,10 @@ def login(
     prompter: Prompter,
     memory: DeviceMemory,
     vault: Vault,
+    origins: SectionOrigins,
     clock: Callable[[], datetime],
 ) -> LoginResult:
-    valid = still_valid(request, files, clock())
+    valid = still_valid(request, files, clock(), origins)
     if valid is not None:
         return valid
 
@@ -172,6 +208,8 @@ def login(
         if key.source is KeySource.PROFILE_SECTION and request.target == request.profile
         else None
     )
+    # Whatever the write would refuse is said now, before any request or prompt for a code.
+    store.check_session_write(request.target, keep_long_term_in=move_key)
 
     device, origin = _device(
         request, config, credentials, key, aws, codes, prompter, memory, files, notices
@@ -238,6 +276,27 @@ def _key_section(
 def file_names_key(profile: str, files: AwsFiles) -> bool:
     """Whether a login could go on from the file layout (asked when the keyring fails)."""
     return _key_section(profile, read_credentials(files)) is not None
+
+
+def no_copy_in_file(profile: str, key: LongTermKey, files: AwsFiles) -> str | None:
+    """None when the credentials file holds `key` (the same id and the same secret) where a
+    login would read it; otherwise why it holds no copy, in words (for `forget`)."""
+    credentials = read_credentials(files)
+    found = _key_section(profile, credentials)
+    if found is None:
+        return f"the credentials file holds no key for {profile}"
+    section = found[0]
+    key_id = credentials[section].get("aws_access_key_id", "").strip()
+    secret = credentials[section].get("aws_secret_access_key", "").strip()
+    if key_id != key.access_key_id:
+        return (
+            f"[{section}] holds another key, {key_id}" if key_id else f"[{section}] has no key id"
+        )
+    if not secret:
+        return f"[{section}] has its key id but not its secret"
+    if secret != key.secret_access_key:
+        return f"[{section}] has its key id with another secret"
+    return None
 
 
 def key_in_file(profile: str, files: AwsFiles) -> LongTermKey | None:

@@ -11,8 +11,11 @@ so a value reads here exactly as every AWS SDK reads it.
 from __future__ import annotations
 
 import configparser
+import io
 import os
 from collections.abc import Mapping
+
+from mfa_session.regular import read_regular
 
 Sections = dict[str, dict[str, str]]
 
@@ -21,6 +24,8 @@ LONG_TERM_PREFIX = "AKIA"
 
 LONG_TERM_SUFFIX = "-long-term"
 """aws-mfa's layout: the key of profile NAME lives in [NAME-long-term]."""
+
+BYTE_ORDER_MARK = "\ufeff"
 
 
 def profile_name(text: str) -> str:
@@ -40,24 +45,84 @@ def config_path(environ: Mapping[str, str]) -> str:
     return _expand(environ.get("AWS_CONFIG_FILE", "~/.aws/config"))
 
 
+def credentials_identity(path: str | os.PathLike[str]) -> str:
+    """How mfa-login's records and keyring items name a credentials file: its absolute path
+    with symbolic links resolved, so two names of one file share them and two files never do."""
+    return os.path.realpath(os.fspath(path))
+
+
 def _expand(path: str) -> str:
     return os.path.expanduser(os.path.expandvars(path))
 
 
 def read_ini(path: str | os.PathLike[str]) -> Sections:
-    """Every section of an INI file as plain strings; a missing file reads as empty."""
+    """Every section of an INI file as plain strings; a missing file reads as empty.
+
+    Anything but a regular file at the path is an error (see `regular`): this is how the
+    credentials file is read, which mfa-login also writes.
+    """
+    return _parse(path, _read(path, strict=True))
+
+
+def read_config_file(path: str | os.PathLike[str]) -> Sections:
+    """`read_ini` for the config file, which mfa-login only reads: anything but a regular
+    file reads as no file, as botocore's loader reads it (`os.path.isfile`), never opened."""
+    return _parse(path, _read(path, strict=False))
+
+
+def _read(path: str | os.PathLike[str], *, strict: bool) -> bytes | None:
+    try:
+        return read_regular(path, strict=strict)
+    except OSError as err:
+        raise _unreadable(path, err) from err
+
+
+def _parse(path: str | os.PathLike[str], data: bytes | None) -> Sections:
+    if data is None:
+        return {}
     parser = configparser.RawConfigParser()
     try:
-        with open(path, encoding="utf-8") as handle:
-            parser.read_file(handle)
-    except FileNotFoundError:
-        return {}
-    except (configparser.Error, UnicodeDecodeError, OSError) as err:
-        from mfa_session.errors import UnreadableFile  # only on failure: errors loads typing
-
-        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise UnreadableFile(path=path, reason=reason) from err
+        # newline=None: the universal newlines open() gives botocore's parser.
+        parser.read_file(io.StringIO(ini_text(path, data), newline=None), source=str(path))
+    except configparser.Error as err:
+        raise _unreadable(path, err) from err
     return {name: dict(parser.items(name)) for name in parser.sections()}
+
+
+def ini_text(path: str | os.PathLike[str], data: bytes) -> str:
+    """The text of an INI file; a byte-order mark or bytes that are not UTF-8 (no AWS tool
+    reads either) are an error naming the line. Every reader, and the store, decode here."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        from mfa_session.errors import UnkeepableConstruct  # only on failure
+
+        raise UnkeepableConstruct(
+            path=path,
+            line=data[: err.start].count(b"\n") + 1,
+            construct="bytes that are not UTF-8, which configobj cannot read: save the file "
+            "as UTF-8",
+        ) from err
+    if text.startswith(BYTE_ORDER_MARK):
+        from mfa_session.errors import UnkeepableConstruct  # only on failure
+
+        raise UnkeepableConstruct(
+            path=path,
+            line=1,
+            construct="a byte-order mark (BOM) at the start, which AWS tools cannot read: "
+            "save the file as UTF-8 without BOM",
+        )
+    return text
+
+
+def _unreadable(path: str | os.PathLike[str], err: Exception) -> Exception:
+    from mfa_session.errors import UnreadableFile  # only on failure: errors loads typing
+
+    # The first line only: configparser's later lines quote the file, secrets included.
+    reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+    if isinstance(err, OSError) and err.strerror:
+        reason = err.strerror
+    return UnreadableFile(path=path, reason=reason)
 
 
 def read_credentials_file(path: str | os.PathLike[str]) -> Sections:

@@ -1,8 +1,10 @@
 """Moving a long-term key from the credentials file into the OS keyring without losing it.
 
-The order is the safety: store the item, read it back, and only when it matches remove the
-plaintext lines from the file (locked, verified, atomic, like every edit of that file). Any
-failure before the removal leaves the file exactly as it was.
+The order is the safety: store the item, read it back here and from a second process, and
+only when both match remove the plaintext lines from the file (locked, verified, atomic,
+like every edit of that file). Any failure before the removal leaves the file exactly as it
+was. The backup beside the file keeps the last plaintext copy until a later run has read the
+key from the keyring (`BackupRelease`); the state file records both facts (KeyringRecords).
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ import logging
 from collections.abc import Callable
 from typing import Protocol
 
-from mfa_session.errors import KeyringUnusable
+from mfa_session.errors import KeyringUnusable, MfaSessionError
 from mfa_session.flow import file_names_key, key_in_file
 from mfa_session.models import KeySource, LongTermKey
 from mfa_session.profiles import AwsFiles
-from mfa_session.state import LayoutMemory
+from mfa_session.state import KeyringRecords, LayoutMemory
 from mfa_session.store import WriteReport
+from mfa_session.store_files import BACKUP_SUFFIX
 from mfa_session.vault import SERVICE, FileOnly, KeyringFirst, KeyringVault
 
 log = logging.getLogger("mfa_session")
@@ -26,11 +29,20 @@ class KeyKeeper(Protocol):
     @property
     def backend_name(self) -> str: ...
 
-    def store(self, profile: str, key: LongTermKey) -> None: ...
+    @property
+    def credentials_file(self) -> str: ...
+
+    def item(self, profile: str) -> str: ...
+
+    def store(self, profile: str, key: LongTermKey, *, replacing: str | None = None) -> None: ...
 
 
 class PlaintextRemover(Protocol):
-    def remove_long_term(self, section: str, access_key_id: str) -> WriteReport: ...
+    def remove_long_term(self, key: LongTermKey) -> WriteReport: ...
+
+
+class BackupEditor(Protocol):
+    def drop_from_backup(self, key: LongTermKey) -> bool: ...
 
 
 class Confirm(Protocol):
@@ -38,19 +50,69 @@ class Confirm(Protocol):
 
 
 def move_into_keyring(
-    profile: str, key: LongTermKey, keyring: KeyKeeper, store: PlaintextRemover
+    profile: str,
+    key: LongTermKey,
+    keyring: KeyKeeper,
+    store: PlaintextRemover,
+    records: KeyringRecords,
+    *,
+    replacing: str | None = None,
 ) -> list[str]:
-    """Store and check the item, then drop the file's copy; returns what was done, in words."""
-    keyring.store(profile, key)
+    """Store and check the item, then drop the file's copy; returns what was done, in words.
+
+    `replacing` names the key an existing item holds that the person agreed to replace.
+    """
+    keyring.store(profile, key, replacing=replacing)
+    credentials = keyring.credentials_file
+    records.record_moved(credentials, profile, key.access_key_id)
+    if replacing is not None:
+        # The person let the replaced key go: the backup need not keep it any longer.
+        records.release_backup(credentials, replacing)
     done = [
         f"stored the long-term key {key.access_key_id} in the OS keyring "
-        f"({keyring.backend_name}, service {SERVICE}, item {profile}) and read it back"
+        f"({keyring.backend_name}, service {SERVICE}, item {keyring.item(profile)}) and read "
+        "it back, also from a second process"
     ]
     if key.source in (KeySource.LONG_TERM_SECTION, KeySource.PROFILE_SECTION):
-        report = store.remove_long_term(key.section, key.access_key_id)
-        done.append(f"removed the plaintext key from [{key.section}] of the credentials file")
+        # Recorded first: the store keeps the backup from being replaced while it holds this.
+        records.keep_in_backup(credentials, key.access_key_id)
+        try:
+            report = store.remove_long_term(key)
+        except BaseException:
+            records.release_backup(credentials, key.access_key_id)
+            raise
+        done.append(
+            f"removed the plaintext key from [{key.section}] of the credentials file "
+            f"({credentials}{BACKUP_SUFFIX} keeps a copy until a later login has read the key "
+            "from the keyring)"
+        )
         done.extend(report.notices)
     return done
+
+
+class BackupRelease:
+    """Told of each key a login read from the keyring (always one an earlier run stored):
+    the backup's plaintext copy of it, if the records say the backup keeps one, can go."""
+
+    def __init__(self, records: KeyringRecords, store: BackupEditor, credentials: str) -> None:
+        self._records = records
+        self._store = store
+        self._credentials = credentials
+
+    def __call__(self, key: LongTermKey) -> None:
+        if key.access_key_id not in self._records.backup_keeps(self._credentials):
+            return
+        try:
+            gone = self._store.drop_from_backup(key)
+        except MfaSessionError as problem:
+            # The record stays, and the next login tries again; this one goes on.
+            log.debug("the backup still holds %s: %s", key.access_key_id, problem)
+            return
+        if gone:
+            self._records.release_backup(self._credentials, key.access_key_id)
+            log.debug("removed the plaintext copy of %s from the backup", key.access_key_id)
+        else:
+            log.debug("the backup still holds %s outside its key lines", key.access_key_id)
 
 
 def login_vault(
@@ -61,13 +123,17 @@ def login_vault(
     keyring: KeyringVault,
     no_keyring: bool,
     warn: Callable[[KeyringUnusable], None],
+    records: KeyringRecords,
+    found: Callable[[LongTermKey], None],
 ) -> FileOnly | KeyringFirst:
     """The vault a login asks: none when the profile keeps the file layout (--no-keyring)."""
     if no_keyring:
         layout.keep_file(profile)
     if layout.keeps_file(profile):
         return FileOnly()
-    return KeyringFirst(keyring, lambda name: file_names_key(name, files), warn)
+    return KeyringFirst(
+        keyring, lambda name: file_names_key(name, files), warn, records=records, found=found
+    )
 
 
 def offer_move(
@@ -77,6 +143,7 @@ def offer_move(
     vault: KeyringFirst,
     store: PlaintextRemover,
     layout: LayoutMemory,
+    records: KeyringRecords,
     confirm: Confirm,
 ) -> list[str]:
     """After a login from a plaintext key, on a terminal: move it into the keyring?
@@ -102,7 +169,7 @@ def offer_move(
             f"(mfa-login setup --profile {profile} moves it later)"
         ]
     try:
-        return move_into_keyring(profile, key, vault.keyring, store)
-    except KeyringUnusable as problem:
+        return move_into_keyring(profile, key, vault.keyring, store, records)
+    except MfaSessionError as problem:  # the session is written already: said, not fatal
         log.debug("moving the key into the keyring failed: %s", problem)
         return [f"{problem}; the key stays in [{key.section}]"]

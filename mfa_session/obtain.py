@@ -26,14 +26,23 @@ from mfa_session.code_command import CommandCode
 from mfa_session.codes import CodeSource, FixedCode, PromptedCode, StdinCode
 from mfa_session.errors import KeyringUnusable, NoKeyring, NoRoleArn, NoStoredSession, NoTerminal
 from mfa_session.flow import LoginRequest, login, resolve_profile, still_valid
-from mfa_session.migrate import login_vault, offer_move
+from mfa_session.inifiles import credentials_identity
+from mfa_session.login_lock import WAIT_SECONDS, lock_folder, login_lock
+from mfa_session.migrate import BackupRelease, login_vault, offer_move
 from mfa_session.models import LoginResult, Outcome, SessionCredentials
 from mfa_session.profiles import AwsFiles, read_config_profiles, read_credentials
 from mfa_session.prompts import QuestionaryPrompter
 from mfa_session.render import result_line
 from mfa_session.roles import ROLE_DURATION
 from mfa_session.session_flags import FROM_CONFIG
-from mfa_session.state import DeviceMemory, LayoutMemory, UsedSteps, WrittenSections, state_file
+from mfa_session.state import (
+    DeviceMemory,
+    KeyringRecords,
+    LayoutMemory,
+    UsedSteps,
+    WrittenSections,
+    state_file,
+)
 from mfa_session.store import CredentialsStore, LongTermCopy, WriteReport
 from mfa_session.store import preload as preload_store
 from mfa_session.style import Style
@@ -120,74 +129,69 @@ def obtain(
             options.profile, environ, interactive=interactive, files=files, prompter=prompter
         )
         config = read_config_profiles(files).get(profile, {})
-        # Every request of this command goes where `aws --profile PROFILE` would send it.
-        settings = ClientSettings(profile, files)
         role_arn = _role_arn(options.assume_role, profile, config, files)
-        minimum = timedelta(minutes=options.min_remaining)
-
-        role_target = None
-        if role_arn is not None:
-            role_target = options.write_profile or profile + ROLE_SUFFIX
-            valid = still_valid(
-                LoginRequest(
-                    profile=role_target,
-                    duration=ROLE_DURATION,
-                    force=options.force,
-                    min_remaining=minimum,
-                ),
-                files,
-                now(),
-            )
-            if valid is not None:
-                return Obtained(valid, stored_session(files, role_target))
-
-        request = LoginRequest(
-            profile=profile,
-            write_profile=None if role_arn else options.write_profile,
-            duration=options.duration,
-            device=options.device,
-            # With a role, --force renews the role's credentials; the session is reused.
-            force=options.force and role_arn is None,
-            min_remaining=minimum,
-        )
-        log.debug("profile %s, session into [%s]", profile, request.target)
         state = state_file(environ)
+        written = WrittenSections(state)
+        credentials = credentials_identity(files.credentials)
+        request, wanted, role_target = _requests(options, profile, role_arn)
+        # The daily case needs no lock: a section that serves this request is used as it is.
+        stored = _reusable(wanted, files, written, now)
+        if stored is not None:
+            return stored
+
+        log.debug("profile %s, session into [%s]", profile, request.target)
         codes = fixed or _code_source(
             options, config, files, stdin, prompter, profile, prompting, terminal
         )
-        file_store = CredentialsStore(files.credentials)
-        store = RecordingStore(file_store, WrittenSections(state), profile)
+        records = KeyringRecords(state)
+        file_store = CredentialsStore(
+            files.credentials, backup_keeps=lambda: records.backup_keeps(credentials)
+        )
+        store = RecordingStore(file_store, written, profile, credentials)
         layout = LayoutMemory(state)
 
-        def warn(problem: KeyringUnusable) -> None:
-            # Said where a person can act on it; scripts go on quietly from the file layout.
-            # A machine with no keyring at all cannot hold an item: saying so every morning
-            # would be noise, so that case stays in --debug (setup still says it).
-            log.debug("keyring: %s", problem)
-            if terminal is not None and not options.quiet and not isinstance(problem, NoKeyring):
-                print(f"mfa-login: {problem}; using the credentials file", file=terminal)
+        say = _TerminalNotes(terminal, quiet=options.quiet)
 
+        sections = {request.target} if role_target is None else {request.target, role_target}
+        stack.enter_context(
+            login_lock(lock_folder(state), credentials, sections, waiting=say.waiting)
+        )
+        # Another command may have logged in while this one waited: its session serves.
+        stored = _reusable(wanted, files, written, now)
+        if stored is not None:
+            return stored
+
+        keyring = KeyringVault(environ)
         vault = login_vault(
             profile,
             files=files,
             layout=layout,
-            keyring=KeyringVault(environ),
+            keyring=keyring,
             no_keyring=options.no_keyring,
-            warn=warn,
+            warn=say.keyring_problem,
+            records=records,
+            found=BackupRelease(records, file_store, keyring.credentials_file),
         )
+        _check_role_section(store, role_target)
         if codes.interactive:
             preload_store()  # while the person types the code
         result = login(
             request,
             files=files,
             store=store,
+            # Every request goes where `aws --profile PROFILE` would send it.
             aws=GuardedAws(
-                Boto3Aws(settings), UsedSteps(state), codes, profile=profile, terminal=terminal
+                Boto3Aws(ClientSettings(profile, files)),
+                UsedSteps(state),
+                codes,
+                profile=profile,
+                terminal=terminal,
             ),
             codes=codes,
             prompter=prompter,
             memory=DeviceMemory(state),
             vault=vault,
+            origins=written,
             clock=now,
         )
         follow_up: Callable[[], list[str]] | None = None
@@ -203,6 +207,7 @@ def obtain(
                     vault=keyring_first,
                     store=file_store,
                     layout=layout,
+                    records=records,
                     confirm=prompter,
                 )
 
@@ -210,8 +215,85 @@ def obtain(
         if role_arn is None or role_target is None:
             return Obtained(result, session, follow_up)
         return _assume(
-            session, result, role_arn, role_target, options, settings, config, store, now
+            session,
+            result,
+            role_arn,
+            role_target,
+            options,
+            ClientSettings(profile, files),
+            config,
+            store,
+            now,
         )
+
+
+def _check_role_section(store: RecordingStore, role_target: str | None) -> None:
+    """With --assume-role, the role's section too is checked before a code is spent on the
+    session (the login checks its own target)."""
+    if role_target is not None:
+        store.check_session_write(role_target)
+
+
+def _requests(
+    options: SessionOptions, profile: str, role_arn: str | None
+) -> tuple[LoginRequest, LoginRequest, str | None]:
+    """The login's request; the request the stored credentials must serve (the role's, with
+    --assume-role); and the role's section (None without a role)."""
+    minimum = timedelta(minutes=options.min_remaining)
+    request = LoginRequest(
+        profile=profile,
+        write_profile=None if role_arn else options.write_profile,
+        duration=options.duration,
+        device=options.device,
+        # With a role, --force renews the role's credentials; the session is reused.
+        force=options.force and role_arn is None,
+        min_remaining=minimum,
+    )
+    if role_arn is None:
+        return request, request, None
+    role_target = options.write_profile or profile + ROLE_SUFFIX
+    wanted = LoginRequest(
+        profile=profile,
+        write_profile=role_target,
+        duration=ROLE_DURATION,  # the role's credentials' length, for the renewal margin
+        force=options.force,
+        min_remaining=minimum,
+        role=role_arn,
+    )
+    return request, wanted, role_target
+
+
+class _TerminalNotes:
+    """What a login says on the terminal while it works (nothing off one, or with --quiet)."""
+
+    def __init__(self, terminal: TextIO | None, *, quiet: bool) -> None:
+        self._terminal = None if quiet else terminal
+
+    def keyring_problem(self, problem: KeyringUnusable) -> None:
+        # Said where a person can act on it; scripts go on quietly from the file layout.
+        # A machine with no keyring at all cannot hold an item: saying so every morning
+        # would be noise, so that case stays in --debug (setup still says it).
+        if self._terminal is not None and not isinstance(problem, NoKeyring):
+            print(f"mfa-login: {problem}; using the credentials file", file=self._terminal)
+
+    def waiting(self, section: str) -> None:
+        log.debug("another mfa-login is logging in to [%s]: waiting for it", section)
+        if self._terminal is not None:
+            print(
+                f"mfa-login: another mfa-login is logging in to [{section}]; waiting for it "
+                f"(at most {WAIT_SECONDS:.0f}s)",
+                file=self._terminal,
+            )
+
+
+def _reusable(
+    wanted: LoginRequest, files: AwsFiles, written: WrittenSections, now: Callable[[], datetime]
+) -> Obtained | None:
+    """The stored credentials, when the target's still serve `wanted` (see flow.still_valid)."""
+    valid = still_valid(wanted, files, now(), written)
+    if valid is None:
+        return None
+    return Obtained(valid, stored_session(files, valid.profile))
 
 
 def _assume(
@@ -235,7 +317,7 @@ def _assume(
         role_arn,
         options.role_session_name or default_session_name(settings.profile),
     )
-    report = store.write_session(role_target, role)
+    report = store.write_session(role_target, role, role=role_arn)
     notices = (*result.notices, *report.notices)
     if result.outcome is Outcome.RENEWED:
         notices = (*notices, result_line(result, now()))
@@ -311,12 +393,21 @@ class NoTerminalCode:
 
 
 class RecordingStore:
-    """The credentials store, noting in the state file which sections mfa-login wrote."""
+    """The credentials store, noting in the state file which sections mfa-login wrote, and
+    for which request (profile and role): the still-valid check reuses only those."""
 
-    def __init__(self, inner: CredentialsStore, record: WrittenSections, profile: str) -> None:
+    def __init__(
+        self, inner: CredentialsStore, record: WrittenSections, profile: str, credentials: str
+    ) -> None:
         self._inner = inner
         self._record = record
         self._profile = profile
+        self._credentials = credentials
+
+    def check_session_write(
+        self, target: str, *, keep_long_term_in: LongTermCopy | None = None
+    ) -> None:
+        self._inner.check_session_write(target, keep_long_term_in=keep_long_term_in)
 
     def write_session(
         self,
@@ -324,9 +415,16 @@ class RecordingStore:
         session: SessionCredentials,
         *,
         keep_long_term_in: LongTermCopy | None = None,
+        role: str | None = None,
     ) -> WriteReport:
         report = self._inner.write_session(target, session, keep_long_term_in=keep_long_term_in)
-        self._record.record(target, self._profile)
+        self._record.record(
+            target,
+            self._profile,
+            credentials=self._credentials,
+            role=role,
+            key_id=session.access_key_id,
+        )
         return report
 
 

@@ -34,6 +34,7 @@ from mfa_session.inifiles import (
     credentials_path,
     holds_long_term_key,
     loginable_profiles,
+    read_config_file,
     read_credentials_file,
     read_ini,
 )
@@ -67,4 +68,4 @@ def read_credentials(files: AwsFiles) -> Sections:
 
 def read_config_profiles(files: AwsFiles) -> Sections:
     """Config sections keyed by profile name: "[profile admin]" is "admin"."""
-    return config_profiles(read_ini(files.config))
+    return config_profiles(read_config_file(files.config))

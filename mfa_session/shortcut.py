@@ -7,9 +7,10 @@ own start. It understands only the plain flags of a login (--profile, --write-pr
 would be needed, a file is unreadable, a number is not one), returns None and the full
 command runs and decides, so every message and exit code stays the full command's own.
 
-The two rules it applies, which profile (here) and whether its session is still valid
-(`validity`), are the ones `flow` applies too; this module imports nothing but the standard
-library, `inifiles` and `validity`.
+The rules here, which profile, whether its session is still valid (`validity`) and whether
+it was made for this request (`state.WrittenSections.made_for`), are the ones `flow` applies
+too; this module imports nothing but the standard library, `inifiles`, `validity` and
+`state`.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from mfa_session.inifiles import (
     Sections,
     config_path,
     config_profiles,
+    credentials_identity,
     credentials_path,
     loginable_profiles,
     profile_name,
-    read_ini,
+    read_config_file,
+    read_credentials_file,
 )
+from mfa_session.state import WrittenSections, state_path
 from mfa_session.validity import (
     DEFAULT_MIN_REMAINING,
     min_remaining_minutes,
@@ -94,12 +98,13 @@ def still_valid_exit(
     if flags is None:
         return None
     try:
-        credentials = read_ini(credentials_path(environ))
+        path = credentials_path(environ)
+        credentials = read_credentials_file(path)
         read_config: list[Sections] = []
 
         def config() -> Sections:
             if not read_config:
-                read_config.append(config_profiles(read_ini(config_path(environ))))
+                read_config.append(config_profiles(read_config_file(config_path(environ))))
             return read_config[0]
 
         named = profile_without_picker(
@@ -115,12 +120,17 @@ def still_valid_exit(
         duration = int(flags["--duration"]) if "--duration" in flags else None
         seconds = session_seconds(duration, config().get(named, {}).get("duration_seconds"))
         now = datetime.now(timezone.utc)
-        expiration = valid_until(
-            credentials.get(target, {}), now, timedelta(minutes=minutes), seconds
+        section = credentials.get(target, {})
+        expiration = valid_until(section, now, timedelta(minutes=minutes), seconds)
+        if expiration is None:
+            return None
+        # Another profile's (or a role's) credentials in the target: the full command logs in.
+        made_for_us = WrittenSections(state_path(environ)).made_for(
+            credentials_identity(path), target, section, profile=named, role=None
         )
     except Exception:  # noqa: BLE001 - any doubt goes to the full command, which reports it
         return None
-    if expiration is None:
+    if not made_for_us:
         return None
     if "--quiet" not in flags:
         from mfa_session.render import still_valid_line

@@ -1,6 +1,7 @@
 """The product's own small state file: the MFA device chosen for each profile, the profiles
 whose long-term key stays in the credentials file (`--no-keyring`), the sections mfa-login
-has written, and hashes of the codes AWS accepted.
+has written and for which request, the keys it moved into the OS keyring, and hashes of the
+codes AWS accepted.
 
 It lives in $XDG_STATE_HOME/mfa-session/state.json (default ~/.local/state/...), never in
 ~/.aws/config, which belongs to the person. It holds device ARNs, section names and
@@ -10,8 +11,11 @@ hashes: no secrets and never a code.
 from __future__ import annotations
 
 import json
+import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+
+from mfa_session.regular import read_regular
 
 # `status` reads this file on its quick path: pathlib, tempfile, hashlib and typing cost it
 # milliseconds, so they load only where a write or a hash needs them (mypy treats any
@@ -37,44 +41,139 @@ def state_file(environ: Mapping[str, str]) -> Path:
 
 
 class _StateFile:
+    """One state file: `_load` for readers, `_update` for every change.
+
+    Best effort both ways. A member of the wrong shape is dropped on load and the rest kept
+    (a damaged file costs an IAM lookup or a used-code check, never the login); a state
+    that cannot be saved (a read-only or full home, a link or another user's file there,
+    a lock held too long) is skipped, said only with --debug. Each change is one locked
+    read-modify-write with an atomic replace, so parallel logins keep every record.
+    """
+
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = path
 
-    def _load(self) -> dict[str, dict[str, Any]]:
+    def _load(self) -> dict[str, Any]:
         try:
-            with open(self.path, encoding="utf-8") as handle:
-                data = json.loads(handle.read())
-        except (OSError, ValueError):
-            # A missing, unreadable or damaged state file only costs one IAM lookup.
+            raw = read_regular(self.path, strict=False)
+            data = json.loads(raw) if raw else {}
+        except (OSError, ValueError, RecursionError):
+            # Missing, unreadable, not JSON or nested past the parser's depth.
             return {}
-        return data if isinstance(data, dict) else {}
+        return _validated(data)
 
-    def _save(self, data: Mapping[str, object]) -> None:
-        """Best effort: the state only saves round trips and guards codes, so a folder that
-        cannot be written (a read-only or full home) must never cost the person a session."""
+    def _update(self, change: Callable[[dict[str, Any]], bool]) -> None:
+        """Under the state file's lock: load, let `change(data)` mutate it in place and say
+        whether it changed anything, and if it did, replace the file atomically."""
+        from mfa_session.errors import MfaSessionError
+
         try:
-            self._write(data)
-        except OSError as err:
+            self._transaction(change)
+        except (OSError, MfaSessionError) as err:
             import logging
 
             logging.getLogger("mfa_session").debug("state file %s not saved: %s", self.path, err)
 
-    def _write(self, data: Mapping[str, object]) -> None:
-        import contextlib
-        import tempfile
+    def _transaction(self, change: Callable[[dict[str, Any]], bool]) -> None:
+        from pathlib import Path
 
-        folder = os.path.dirname(os.fspath(self.path)) or "."
-        # Like Path.mkdir(parents=True): only the last folder gets the mode.
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=".state.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=2, sort_keys=True)
-            os.replace(temp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
-            raise
+        from mfa_session.store_files import (
+            PRIVATE_FILE,
+            Ownership,
+            exclusive_lock,
+            own_folder,
+            remove_stale_temps,
+            write_atomically,
+        )
+
+        path = Path(self.path)
+        own_folder(path.parent)
+        with exclusive_lock(path, LOCK_TIMEOUT):
+            remove_stale_temps(path)
+            data = self._load()
+            if change(data):
+                text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+                own = Ownership(PRIVATE_FILE, os.geteuid(), os.getegid())
+                write_atomically(path, text.encode("utf-8"), own)
+
+
+LOCK_TIMEOUT = 5.0
+"""Seconds to wait for another login's state update (each holds the lock for one small
+read and write)."""
+
+
+def _text_values(value: object) -> dict[str, str]:
+    """The entries of a {name: text} member that have that shape."""
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _time_values(value: object) -> dict[str, float]:
+    """The entries of a {hash: end time} member that have that shape."""
+    if not isinstance(value, dict):
+        return {}
+    return {
+        k: v
+        for k, v in value.items()
+        if isinstance(k, str)
+        and isinstance(v, (int, float))
+        and not isinstance(v, bool)
+        and math.isfinite(v)
+    }
+
+
+def _texts(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _origin_entries(value: object) -> dict[str, dict[str, Any]]:
+    """{section: {"profile": text, "role": text or null, "key": text}}, as `record` writes."""
+    if not isinstance(value, dict):
+        return {}
+    return {
+        section: made
+        for section, made in value.items()
+        if isinstance(section, str)
+        and isinstance(made, dict)
+        and isinstance(made.get("profile"), str)
+        and isinstance(made.get("key"), str)
+        and (made.get("role") is None or isinstance(made.get("role"), str))
+    }
+
+
+def _per_file(entries: Callable[[object], Any]) -> Callable[[object], dict[str, Any]]:
+    """A member keyed by credentials file, each value's well-formed entries kept."""
+
+    def kept(value: object) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            return {}
+        return {k: entries(v) for k, v in value.items() if isinstance(k, str)}
+
+    return kept
+
+
+_MEMBERS: dict[str, Callable[[object], dict[str, Any]]] = {
+    "devices": _text_values,
+    "long_term_keys": _text_values,
+    "sections": _text_values,
+    "used_steps": _time_values,
+    "origins": _per_file(_origin_entries),
+    "keyring_keys": _per_file(_text_values),
+    "backup_keeps": _per_file(_texts),
+}
+"""Each member mfa-login reads, and what keeps its well-formed entries. A member not named
+here is kept as it is (a newer version's record) and must be checked by its own reader."""
+
+
+def _validated(data: object) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        return {}
+    kept: dict[str, Any] = {}
+    for name, value in data.items():
+        shape = _MEMBERS.get(name)
+        kept[name] = value if shape is None else shape(value)
+    return kept
 
 
 class DeviceMemory(_StateFile):
@@ -88,16 +187,10 @@ class DeviceMemory(_StateFile):
         return serial if isinstance(serial, str) else None
 
     def remember(self, profile: str, serial: str) -> None:
-        data = self._load()
-        devices = data.setdefault("devices", {})
-        if devices.get(profile) != serial:
-            devices[profile] = serial
-            self._save(data)
+        self._update(lambda data: _set(data, "devices", profile, serial))
 
     def forget(self, profile: str) -> None:
-        data = self._load()
-        if data.get("devices", {}).pop(profile, None) is not None:
-            self._save(data)
+        self._update(lambda data: _drop(data, "devices", profile))
 
 
 class LayoutMemory(_StateFile):
@@ -106,34 +199,177 @@ class LayoutMemory(_StateFile):
     FILE = "file"
 
     def keeps_file(self, profile: str) -> bool:
-        return self._load().get("long_term_keys", {}).get(profile) == self.FILE
+        return bool(self._load().get("long_term_keys", {}).get(profile) == self.FILE)
 
     def keep_file(self, profile: str) -> None:
-        data = self._load()
-        layouts = data.setdefault("long_term_keys", {})
-        if layouts.get(profile) != self.FILE:
-            layouts[profile] = self.FILE
-            self._save(data)
+        self._update(lambda data: _set(data, "long_term_keys", profile, self.FILE))
 
     def clear(self, profile: str) -> None:
-        data = self._load()
-        if data.get("long_term_keys", {}).pop(profile, None) is not None:
-            self._save(data)
+        self._update(lambda data: _drop(data, "long_term_keys", profile))
 
 
 class WrittenSections(_StateFile):
-    """Sections mfa-login has put a session or a role's credentials into (for `status`)."""
+    """Sections mfa-login has put a session or a role's credentials into, and for whom.
 
-    def record(self, section: str, profile: str) -> None:
-        data = self._load()
-        sections = data.setdefault("sections", {})
-        if sections.get(section) != profile:
+    `sections` maps each section to its profile (for `status`). `origins` says, per
+    credentials file (its real path) and section, which request made what the section holds
+    now: the source profile, the role ARN (None for a plain session) and the access key id
+    written. A stored session is reused only for the request that made it (`made_for`).
+    """
+
+    def record(
+        self, section: str, profile: str, *, credentials: str, role: str | None, key_id: str
+    ) -> None:
+        made = {"profile": profile, "role": role, "key": key_id}
+
+        def change(data: dict[str, Any]) -> bool:
+            sections = data.get("sections")
+            if not isinstance(sections, dict):
+                sections = data["sections"] = {}
+            origins = _dict_member(data, "origins")
+            in_file = origins.get(credentials)
+            if not isinstance(in_file, dict):
+                in_file = origins[credentials] = {}
+            if sections.get(section) == profile and in_file.get(section) == made:
+                return False
             sections[section] = profile
-            self._save(data)
+            in_file[section] = made
+            return True
+
+        self._update(change)
 
     def sections(self) -> dict[str, str]:
         found = self._load().get("sections", {})
         return dict(found) if isinstance(found, dict) else {}
+
+    def made_for(
+        self,
+        credentials: str,
+        section: str,
+        values: Mapping[str, str],
+        *,
+        profile: str,
+        role: str | None,
+    ) -> bool:
+        """Whether what `section` holds was made for `profile` (and `role`, None for none).
+
+        A record counts only while the section still holds the key id it names. Without a
+        record that does (a section written before records existed, by hand, by another
+        tool, or rewritten since), a section is a plain session of the profile it is named
+        after; a section with no record at all, of the profile the older `sections` record
+        names, if any. Never a role's credentials: the role is then assumed again (that
+        needs no code).
+        """
+        data = self._load()
+        key_id = values.get("aws_access_key_id", "").strip()
+        made = _origin(data, credentials, section)
+        if made is not None and made[2] == key_id:
+            return made[:2] == (profile, role)
+        if role is not None:
+            return False
+        sections = data.get("sections")
+        owner = sections.get(section) if isinstance(sections, dict) and made is None else None
+        return owner == profile if isinstance(owner, str) else section == profile
+
+
+def _dict_member(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """data[name] as a dict, replaced by an empty one when it is anything else."""
+    member = data.get(name)
+    if not isinstance(member, dict):
+        member = data[name] = {}
+    return member
+
+
+def _origin(
+    data: Mapping[str, Any], credentials: str, section: str
+) -> tuple[str, str | None, str] | None:
+    """(profile, role, key id) of `section`'s record; None when it is absent or not the shape
+    `record` writes."""
+    origins = data.get("origins")
+    in_file = origins.get(credentials) if isinstance(origins, dict) else None
+    made = in_file.get(section) if isinstance(in_file, dict) else None
+    if not isinstance(made, dict):
+        return None
+    profile, role, key_id = made.get("profile"), made.get("role"), made.get("key")
+    if not (isinstance(profile, str) and isinstance(key_id, str)):
+        return None
+    if role is not None and not isinstance(role, str):
+        return None
+    return profile, role, key_id
+
+
+class KeyringRecords(_StateFile):
+    """Where long-term keys went: per credentials file (its real path), the key id each
+    profile's keyring item holds (`keyring_keys`), and the key ids whose last plaintext copy
+    the backup beside that file still holds (`backup_keeps`).
+
+    The first lets a login say "the key is in the keyring, which cannot be reached" instead
+    of "put the key in the file"; the second keeps the backup's plaintext copy until a later
+    run has read the key from the keyring.
+    """
+
+    def moved_key(self, credentials: str, profile: str) -> str | None:
+        found = self._load().get("keyring_keys")
+        in_file = found.get(credentials) if isinstance(found, dict) else None
+        key_id = in_file.get(profile) if isinstance(in_file, dict) else None
+        return key_id if isinstance(key_id, str) else None
+
+    def record_moved(self, credentials: str, profile: str, key_id: str) -> None:
+        def change(data: dict[str, Any]) -> bool:
+            moved = _dict_member(data, "keyring_keys")
+            in_file = moved.get(credentials)
+            if not isinstance(in_file, dict):
+                in_file = moved[credentials] = {}
+            if in_file.get(profile) == key_id:
+                return False
+            in_file[profile] = key_id
+            return True
+
+        self._update(change)
+
+    def forget_moved(self, credentials: str, profile: str) -> None:
+        def change(data: dict[str, Any]) -> bool:
+            moved = data.get("keyring_keys")
+            in_file = moved.get(credentials) if isinstance(moved, dict) else None
+            return isinstance(in_file, dict) and in_file.pop(profile, None) is not None
+
+        self._update(change)
+
+    def backup_keeps(self, credentials: str) -> frozenset[str]:
+        found = self._load().get("backup_keeps")
+        kept = found.get(credentials) if isinstance(found, dict) else None
+        if not isinstance(kept, list):
+            return frozenset()
+        return frozenset(key_id for key_id in kept if isinstance(key_id, str))
+
+    def keep_in_backup(self, credentials: str, key_id: str) -> None:
+        def change(data: dict[str, Any]) -> bool:
+            kept = _dict_member(data, "backup_keeps")
+            ids = kept.get(credentials)
+            ids = [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
+            if key_id in ids:
+                return False
+            kept[credentials] = sorted({*ids, key_id})
+            return True
+
+        self._update(change)
+
+    def release_backup(self, credentials: str, key_id: str) -> None:
+        def change(data: dict[str, Any]) -> bool:
+            kept = data.get("backup_keeps")
+            if not isinstance(kept, dict):
+                return False
+            ids = kept.get(credentials)
+            if not isinstance(ids, list) or key_id not in ids:
+                return False
+            remaining = [i for i in ids if isinstance(i, str) and i != key_id]
+            if remaining:
+                kept[credentials] = remaining
+            else:
+                del kept[credentials]
+            return True
+
+        self._update(change)
 
 
 STEP_SECONDS = 30
@@ -154,17 +390,30 @@ class UsedSteps(_StateFile):
         return any(_step_hash(serial, s, code) in seen for s in (step - 1, step))
 
     def record(self, serial: str, code: str, moment: float) -> None:
-        data = self._load()
-        steps = data.get("used_steps", {})
-        kept = {
-            digest: end
-            for digest, end in steps.items()
-            if isinstance(end, (int, float)) and end > moment - KEEP_STEPS_SECONDS
-        }
-        step = _step(moment)
-        kept[_step_hash(serial, step, code)] = (step + 1) * STEP_SECONDS
-        data["used_steps"] = kept
-        self._save(data)
+        def add(data: dict[str, Any]) -> bool:
+            step = _step(moment)
+            kept = {
+                digest: end
+                for digest, end in data.get("used_steps", {}).items()
+                if end > moment - KEEP_STEPS_SECONDS
+            }
+            kept[_step_hash(serial, step, code)] = (step + 1) * STEP_SECONDS
+            data["used_steps"] = kept
+            return True
+
+        self._update(add)
+
+
+def _set(data: dict[str, Any], member: str, name: str, value: str) -> bool:
+    entries = data.setdefault(member, {})
+    if entries.get(name) == value:
+        return False
+    entries[name] = value
+    return True
+
+
+def _drop(data: dict[str, Any], member: str, name: str) -> bool:
+    return data.get(member, {}).pop(name, None) is not None
 
 
 def seconds_to_next_step(moment: float) -> int:

@@ -3,20 +3,27 @@
 Whatever happens, the file holds either its old content or the new one, every other
 profile reads exactly as before, and comments stay. One `write_session`:
 
-1. follows a symlinked file to its target (the link stays; a dangling link is an error);
+1. follows a symlinked file to its target (the link stays; a dangling link is an error,
+   and so is a link of another user); the file must be a regular file of this user
+   (store_files has the rules);
 2. takes an exclusive lock on `<name>.lock` beside the file, waiting at most
    `lock_timeout` seconds ("another mfa-login is writing this file"), and reads the file
    again under it;
 3. refuses constructs configobj cannot carry over (a `;` comment, an indented continuation
-   line, `[ name ]`, an inline `#` after a value, ...), naming the line (store_verify);
+   line, `[ name ]`, ...), naming the line (store_verify);
 4. edits one section with configobj (store_edit), refusing a section that holds a long-term
-   `AKIA` key or that another tool manages;
+   `AKIA` key, that another tool manages, or whose name cannot be written;
 5. keeps one backup, `<name>.mfa-login-backup` (mode 0600), written before the first
-   change of each day: restore it with `cp -p <name>.mfa-login-backup <name>`;
-6. writes a temp file in the same folder with the file's owner and mode (a mode open to
+   change of each day: restore it with `cp -p <name>.mfa-login-backup <name>`. While it
+   holds the last plaintext copy of a key that left the file for the keyring
+   (`backup_keeps`), it is not replaced; `drop_from_backup` ends that;
+6. writes a temp file in the same folder with the file's mode and group (a mode open to
    group or others is tightened to 0600, with a notice; a new file is 0600 in a 0700
    folder), fsyncs it, checks it with botocore's own loader, renames it over the file and
    fsyncs the folder (store_files).
+
+`check_session_write` runs the same steps with a placeholder session and stops before the
+backup and the rename: the login asks it before the code is spent.
 
 docs/files.md describes the same for users, with what configobj changes in the layout.
 """
@@ -28,20 +35,32 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mfa_session.errors import DanglingLink, UnkeepableConstruct, UnreadableFile, WriteFailed
-from mfa_session.models import SessionCredentials
+from mfa_session.errors import (
+    BackupHoldsUnconfirmedKey,
+    DanglingLink,
+    OwnedByAnotherUser,
+    UnkeepableConstruct,
+    UnreadableFile,
+    WriteFailed,
+)
+from mfa_session.inifiles import ini_text
+from mfa_session.models import LongTermKey, SessionCredentials
+from mfa_session.regular import read_regular
 from mfa_session.store_files import (
     PRIVATE_DIR,
     PRIVATE_FILE,
     Ownership,
+    backup_path,
+    check_backup,
     exclusive_lock,
+    folder_notice,
     keep_daily_backup,
+    own_file,
     remove_stale_temps,
-    replace_backup,
     write_atomically,
 )
 
@@ -51,6 +70,15 @@ if TYPE_CHECKING:
     from mfa_session import store_verify
 
 __all__ = ["CredentialsStore", "LongTermCopy", "WriteReport"]
+
+# What a preflight puts into the section in place of the session it cannot know yet:
+# values shaped like AWS's (base64 text), so they read back as the real ones will.
+_PREFLIGHT_SESSION = SessionCredentials(
+    access_key_id="ASIAPREFLIGHT0000000",
+    secret_access_key="preflight/secret+access+key/0000000000000",  # noqa: S106 - a placeholder
+    session_token="preflight/session+token/" * 12 + "==",
+    expiration=datetime(2000, 1, 1, tzinfo=timezone.utc),
+)
 
 
 @dataclass(frozen=True)
@@ -85,10 +113,28 @@ class CredentialsStore:
         *,
         lock_timeout: float = 10.0,
         today: Callable[[], date] = date.today,
+        backup_keeps: Callable[[], frozenset[str]] = frozenset,
     ) -> None:
         self.path = path
         self.lock_timeout = lock_timeout
         self.today = today
+        self.backup_keeps = backup_keeps
+        """The key ids whose last plaintext copy the backup holds (asked under the lock)."""
+
+    def check_session_write(
+        self, target: str, *, keep_long_term_in: LongTermCopy | None = None
+    ) -> None:
+        """Raise whatever `write_session(target, ...)` would refuse, without writing.
+
+        The login asks this before the code is asked for and before any request, so a
+        refusal known in advance (a long-term key or another tool's keys in the target, a
+        section name that cannot be written, a file or folder that cannot be written, a lock
+        held too long, a construct the edit cannot keep) never costs a code. It runs the very
+        edit the write runs, with a placeholder session and without the rename; the write
+        checks all of it again under its lock.
+        """
+        change = self._session_change(target, _PREFLIGHT_SESSION, keep_long_term_in)
+        self._edit(change, commit=False)
 
     def write_session(
         self,
@@ -98,100 +144,193 @@ class CredentialsStore:
         keep_long_term_in: LongTermCopy | None = None,
     ) -> WriteReport:
         """Put the session into `target` (moving a long-term key found there first)."""
+        return self._edit(self._session_change(target, session, keep_long_term_in))
 
+    @staticmethod
+    def _session_change(
+        target: str, session: SessionCredentials, keep_long_term_in: LongTermCopy | None
+    ) -> Callable[[ConfigObj], store_verify.Expected]:
         def change(document: ConfigObj) -> store_verify.Expected:
             from mfa_session.store_edit import apply_session
             from mfa_session.store_verify import Expected
 
             return Expected(written=apply_session(document, target, session, keep_long_term_in))
 
-        return self._edit(change)
+        return change
 
-    def remove_long_term(self, section: str, access_key_id: str) -> WriteReport:
-        """Delete the key `access_key_id` from `section` once it is kept elsewhere (the keyring).
+    def remove_long_term(self, key: LongTermKey) -> WriteReport:
+        """Delete `key` from its section once it is kept elsewhere (the keyring).
 
         Only the two key lines go; other values (aws_mfa_device), comments and a commented
-        header stay.
+        header stay. The backup is left holding the key (or is made from the file as it was,
+        when it does not): the last plaintext copy, until `drop_from_backup`.
         """
 
         def change(document: ConfigObj) -> store_verify.Expected:
             from mfa_session.store_edit import remove_long_term
             from mfa_session.store_verify import Expected
 
-            return Expected(removed=remove_long_term(document, section, access_key_id))
+            return Expected(removed=remove_long_term(document, key.section, key.access_key_id))
 
-        return self._edit(change, key_left_file=True)
+        return self._edit(change, key_leaving=key)
+
+    def drop_from_backup(self, key: LongTermKey) -> bool:
+        """Remove `key`'s lines from the backup, once a later run read it from the keyring.
+
+        True when the backup no longer holds its secret (or there is no backup); False when
+        the secret is still in it after the edit (in a comment, say), and the backup is
+        left as it was.
+        """
+        from mfa_session import store_edit
+
+        real = self._real_path()
+        backup = backup_path(real)
+        secret = key.secret_access_key.encode()
+        try:
+            with exclusive_lock(real, self.lock_timeout):
+                info = check_backup(real)
+                if info is None:
+                    return True
+                content = _read(backup)
+                if secret not in content:
+                    return True
+                document = store_edit.parse(backup, content)
+                for name in list(document.sections):
+                    held = store_edit.view(document[name]).get("aws_access_key_id")
+                    if held == key.access_key_id:
+                        store_edit.remove_long_term(document, name, key.access_key_id)
+                new_bytes = store_edit.render(document)
+                if secret in new_bytes:
+                    return False
+                private = Ownership(PRIVATE_FILE, info.st_uid, info.st_gid)
+                write_atomically(backup, new_bytes, private, named=real)
+        except OSError as err:
+            raise WriteFailed(path=backup, reason=err.strerror or type(err).__name__) from err
+        return True
 
     def _edit(
         self,
         change: Callable[[ConfigObj], store_verify.Expected],
         *,
-        key_left_file: bool = False,
+        key_leaving: LongTermKey | None = None,
+        commit: bool = True,
     ) -> WriteReport:
-        """One locked, checked, atomic read-modify-write of the file."""
+        """One locked, checked, atomic read-modify-write of the file (`commit=False`: all of
+        it but the backup and the rename, so that nothing changes)."""
         # configobj and botocore load here, before the lock and off the still-valid path.
         from mfa_session import store_edit, store_verify
 
-        real = self._real_path()
+        try:
+            real = self._real_path()
+        except OSError as err:
+            raise WriteFailed(path=self.path, reason=err.strerror or type(err).__name__) from err
         notices: list[str] = []
         try:
+            # Before the lock too: a file that is refused gets no lock file beside it.
+            own_file(real)
+            check_backup(real)
             if not real.parent.is_dir():
+                if not commit:
+                    # No file and no folder yet: only the edit of an empty file can refuse.
+                    change(store_edit.parse(real, b""))
+                    _check_creatable(real.parent)
+                    return WriteReport(())
                 real.parent.mkdir(mode=PRIVATE_DIR, parents=True)
+            notices.extend(self._folder_notices(real))
             with exclusive_lock(real, self.lock_timeout):
-                remove_stale_temps(real)
+                if commit:
+                    remove_stale_temps(real)
                 original = _read(real)
-                text = _decode(real, original)
+                text = ini_text(real, original)
                 layout = store_verify.find_pitfall(real, text)
                 before = _botocore_before(real, original)
                 document = store_edit.parse(real, original)
                 expected = change(document)
                 new_bytes = store_edit.render(document)
                 ownership = _ownership(real, notices)
-                keep_daily_backup(real, original, ownership, self.today())
+                kept = self.backup_keeps()
+                if not commit:
+                    check_backup(real)
+                elif key_leaving is not None:
+                    _keep_in_backup(real, original, ownership, key_leaving, kept)
+                elif not (kept and check_backup(real) is not None):
+                    keep_daily_backup(real, original, ownership, self.today())
 
                 def check(temp: Path) -> None:
                     store_verify.verify_edit(
                         real, before, layout, temp, new_bytes.decode("utf-8"), expected
                     )
 
-                write_atomically(real, new_bytes, ownership, check)
-                if key_left_file:
-                    # The key now lives elsewhere; a plaintext copy in the backup would undo that.
-                    replace_backup(real, new_bytes, ownership)
+                write_atomically(real, new_bytes, ownership, check, commit=commit)
         except OSError as err:
             raise WriteFailed(path=real, reason=err.strerror or type(err).__name__) from err
         return WriteReport(tuple(notices))
 
     def _real_path(self) -> Path:
-        """A symlinked file is edited where it lives, so the link itself stays."""
+        """A symlinked file is edited where it lives, so the link itself stays. A link is
+        followed only when it is this user's or root's: one planted by another user (who
+        can write to the folder) could point at any file this user may write."""
         if not self.path.is_symlink():
             return self.path
+        owner = os.lstat(self.path).st_uid
+        if owner not in (os.geteuid(), 0):
+            raise OwnedByAnotherUser(path=self.path, owner=owner, user=os.geteuid())
         try:
             return self.path.resolve(strict=True)
         except (FileNotFoundError, RuntimeError, OSError) as err:
             raise DanglingLink(path=self.path, target=os.readlink(self.path)) from err
 
+    def _folder_notices(self, real: Path) -> list[str]:
+        """The folder of the link and the folder of the file, when others can write there."""
+        folders = dict.fromkeys([self.path.parent, real.parent])
+        return [notice for folder in folders if (notice := folder_notice(folder))]
+
+
+def _keep_in_backup(
+    real: Path, original: bytes, ownership: Ownership, key: LongTermKey, kept: frozenset[str]
+) -> None:
+    """Before `key` leaves the file: make sure the backup holds it, as the last plaintext copy.
+
+    A backup that holds it already stays. Otherwise the file as it is now (with the key)
+    becomes the backup, unless that would drop another key the backup must keep (one that
+    left the file earlier and has not yet been read from the keyring by a later run).
+    """
+    backup = backup_path(real)
+    current = _read(backup) if check_backup(real) is not None else b""
+    if key.secret_access_key.encode() in current:
+        return
+    missing = sorted(
+        key_id
+        for key_id in kept - {key.access_key_id}
+        if key_id.encode() in current and key_id.encode() not in original
+    )
+    if missing:
+        raise BackupHoldsUnconfirmedKey(
+            backup=backup,
+            others=", ".join(missing),
+            key_id=key.access_key_id,
+            section=key.section,
+        )
+    write_atomically(
+        backup, original, Ownership(PRIVATE_FILE, ownership.uid, ownership.gid), named=real
+    )
+
 
 def _read(real: Path) -> bytes:
     try:
-        return real.read_bytes()
-    except FileNotFoundError:
-        return b""
+        return read_regular(real) or b""
     except OSError as err:
         raise UnreadableFile(path=real, reason=err.strerror or type(err).__name__) from err
 
 
-def _decode(real: Path, original: bytes) -> str:
-    try:
-        return original.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = original[: err.start].count(b"\n") + 1
-        raise UnkeepableConstruct(
-            path=real,
-            line=line,
-            construct="bytes that are not UTF-8, which configobj cannot read: save the file "
-            "as UTF-8",
-        ) from err
+def _check_creatable(folder: Path) -> None:
+    """The folder the write would create can be created: its nearest existing parent is a
+    folder this user may write to."""
+    ancestor = folder
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not (ancestor.is_dir() and os.access(ancestor, os.W_OK | os.X_OK)):
+        raise WriteFailed(path=folder, reason=f"{ancestor} cannot be written by this user")
 
 
 def _botocore_before(real: Path, original: bytes) -> dict[str, dict[str, str]]:
@@ -210,10 +349,9 @@ def _botocore_before(real: Path, original: bytes) -> dict[str, dict[str, str]]:
 
 
 def _ownership(real: Path, notices: list[str]) -> Ownership:
-    """The file's own owner and mode; a new file is the user's, 0600."""
-    try:
-        info = real.stat()
-    except FileNotFoundError:
+    """The file's own mode and group; a new file is the user's, 0600."""
+    info = own_file(real)
+    if info is None:
         return Ownership(PRIVATE_FILE, os.geteuid(), os.getegid())
     mode = stat.S_IMODE(info.st_mode)
     if mode & 0o077:

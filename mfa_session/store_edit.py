@@ -8,6 +8,7 @@ runs (store_verify).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from mfa_session.errors import (
     LongTermKeyInTarget,
     ManagedElsewhere,
     UnkeepableConstruct,
+    UnwritableSectionName,
 )
 from mfa_session.models import LONG_TERM_PREFIX, SessionCredentials
 from mfa_session.timefmt import format_expiration
@@ -31,10 +33,25 @@ OUR_MANAGER = "mfa-session"
 
 
 class _ConfigObj(ConfigObj):  # type: ignore[misc]  # configobj has no type hints
+    # configobj splits "value #note" into the value and an inline comment, dropping the
+    # space between them; botocore reads the whole line as the value (AWS session tokens
+    # and keys are the value whatever they hold). Here the comment keeps the space in front
+    # of its '#', so every line is written back exactly as it was read.
+    _nolistvalue = re.compile(
+        r"""^(
+            (?:".*?")|          # double quotes
+            (?:'.*?')|          # single quotes
+            (?:[^'"\#].*?)|     # unquoted
+            (?:)                # empty value
+        )
+        (?:(\s*\#.*)|\s*)      # the comment with the space before it, or nothing
+        $""",
+        re.VERBOSE,
+    )
+
     def _handle_comment(self, comment: str | None) -> str:
-        # configobj writes its indentation before an inline comment ("x#y" in an indented
-        # file becomes "x    #y"). botocore reads "#y" as part of the value, so it must stay
-        # glued to it. (A '#' after whitespace is refused before this runs.)
+        # configobj would write its indentation (or " # ") before an inline comment;
+        # botocore reads it as part of the value, so it is written exactly as read.
         return comment or ""
 
 
@@ -62,8 +79,13 @@ def render(document: ConfigObj) -> bytes:
 
 
 def view(section: Mapping[str, str]) -> dict[str, str]:
-    """A section as botocore sees it: key names folded to lower case, values stripped."""
-    return {key.lower(): str(value).strip() for key, value in section.items()}
+    """A section as botocore sees it: key names folded to lower case, the value with what
+    configobj took for an inline comment (botocore has none), stripped."""
+    comments: Mapping[str, str | None] = getattr(section, "inline_comments", {})
+    return {
+        key.lower(): (str(value) + (comments.get(key) or "")).strip()
+        for key, value in section.items()
+    }
 
 
 def apply_session(
@@ -73,6 +95,7 @@ def apply_session(
     keep_long_term_in: LongTermCopy | None,
 ) -> dict[str, dict[str, str]]:
     """Put the session into `target`; return, per section, the values this edit set."""
+    refuse_section_name(target)
     current = view(document.get(target, {}))
     refuse_foreign(target, current)
     written: dict[str, dict[str, str]] = {}
@@ -95,6 +118,30 @@ def apply_session(
     _set_values(document, target, values)
     written[target] = values
     return written
+
+
+def refuse_section_name(name: str) -> None:
+    """A section name configobj writes and every reader reads back as the same section."""
+    problem = _section_name_problem(name)
+    if problem is not None:
+        raise UnwritableSectionName(section=repr(name), reason=problem)
+
+
+def _section_name_problem(name: str) -> str | None:
+    if not name:
+        return "it is empty"
+    if not name.isprintable():
+        # Line breaks (configobj also splits at form feeds and U+2028), tabs, escapes.
+        return "it holds a line break, a tab or another control character"
+    if name != name.strip():
+        return "configobj drops spaces at its start or end, which makes it another section"
+    if name.startswith(("'", '"')):
+        return "configobj would remove the quotes around it"
+    if name.startswith("[") or name.endswith("]"):
+        return "configobj would read the extra brackets as a nested section"
+    if name == "DEFAULT":
+        return "AWS tools read [DEFAULT] as defaults for every section, not as a profile"
+    return None
 
 
 def refuse_foreign(target: str, values: Mapping[str, str]) -> None:

@@ -66,7 +66,11 @@ def split_lines(text: str) -> list[str]:
 
 
 def scan(text: str) -> tuple[Layout, Pitfall | None]:
-    """The layout of the file, and the first construct configobj or botocore cannot keep."""
+    """The layout of the file, and the first construct configobj or botocore cannot keep.
+
+    `text` comes from `inifiles.ini_text`, which has refused a byte-order mark and bytes
+    that are not UTF-8 for every reader alike.
+    """
     layout = Layout()
     first: Pitfall | None = None
 
@@ -75,12 +79,6 @@ def scan(text: str) -> tuple[Layout, Pitfall | None]:
         if first is None:
             first = Pitfall(line, construct)
 
-    if text.startswith("\ufeff"):
-        note(
-            1,
-            "a byte-order mark (BOM) at the start, which AWS tools cannot read: save the "
-            "file as UTF-8 without BOM",
-        )
     section: str | None = None
     in_value = False  # a key was read and no section header came since (configparser: optname)
     indent_level = 0
@@ -169,12 +167,7 @@ def _value_problem(key: str, delimiter: str, value: str) -> str | None:
                 "a value that opens a quote and does not end with it, which configobj cannot keep"
             )
         return None
-    hash_at = value.find("#", 1)
-    if hash_at > 0 and value[hash_at - 1].isspace():
-        return (
-            "a '#' after a value, which AWS tools read as part of the value and configobj "
-            "as a comment: put the comment on a line of its own"
-        )
+    # A '#' after a value is part of it for botocore; store_edit writes it back as read.
     return None
 
 

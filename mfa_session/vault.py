@@ -1,8 +1,20 @@
-"""Long-term keys kept outside the credentials file: the OS keyring, one item per profile.
+"""Long-term keys kept outside the credentials file: the OS keyring, one item per profile of
+each credentials file.
 
-The item of profile NAME: service `mfa-session`, username `NAME`, and as its secret a JSON
-object `{"aws_access_key_id": "AKIA...", "aws_secret_access_key": "..."}`. With a Secret
-Service (gnome-keyring, KeePassXC) it shows as `secret-tool search service mfa-session`.
+The item of profile NAME kept for the credentials file at PATH: service `mfa-session`,
+username `NAME@PATH` (PATH the file's real path; `%` and `@` in NAME written `%25` and
+`%40`, so the first `@` always ends the name), and as its secret a JSON object
+`{"aws_access_key_id": "AKIA...", "aws_secret_access_key": "..."}`. With a Secret Service
+(gnome-keyring, KeePassXC) it shows as `secret-tool search service mfa-session`. Two
+projects (two AWS_SHARED_CREDENTIALS_FILE) with the same profile name never share an item.
+
+Earlier versions named the item `NAME` alone; `load_legacy` and `delete_legacy` reach those,
+so the login can move one to its new name (see `KeyringFirst`).
+
+No item holding another key is ever overwritten unless the caller names that key
+(`store(..., replacing=...)`, after asking), and a stored item counts as kept only once a
+second process has read it back (`keyring_probe`): a session-only collection or an unsaved
+KeePassXC database reads back fine in the process that wrote it.
 
 keyring is imported inside the methods: the still-valid path, `status` and `--help` never
 load it. Every way a keyring fails becomes one `KeyringUnusable` error that names the backend
@@ -13,20 +25,26 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
+import os
 import sys
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from mfa_session.errors import (
     KeyringFailed,
     KeyringForgets,
+    KeyringHoldsOtherKey,
     KeyringItemDamaged,
     KeyringLocked,
+    KeyringLostItem,
+    KeyringOutOfReach,
     KeyringPlaintext,
     KeyringSetting,
     KeyringUnusable,
     NoKeyring,
 )
+from mfa_session.inifiles import credentials_identity, credentials_path
 from mfa_session.models import LONG_TERM_PREFIX, KeySource, LongTermKey
 
 if TYPE_CHECKING:
@@ -36,6 +54,18 @@ SERVICE = "mfa-session"
 """The keyring service name of every item mfa-login writes."""
 
 BACKEND_VARIABLE = "PYTHON_KEYRING_BACKEND"
+
+log = logging.getLogger("mfa_session")
+
+SecondReader = Callable[[Mapping[str, str], str, str], "str | None"]
+"""(environ, username, expected secret) -> None when another process read it back, else
+what went wrong, in words."""
+
+
+def item_name(profile: str, credentials_file: str) -> str:
+    """The keyring username of `profile`'s key kept for `credentials_file` (a real path)."""
+    escaped = profile.replace("%", "%25").replace("@", "%40")
+    return f"{escaped}@{credentials_file}"
 
 
 class FileOnly:
@@ -48,38 +78,86 @@ class FileOnly:
 class KeyringVault:
     """The OS keyring as chosen by the `keyring` library, checked before every write."""
 
-    def __init__(self, environ: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        environ: Mapping[str, str],
+        *,
+        second_reader: SecondReader | None = None,
+    ) -> None:
         self._environ = environ
+        self._second_reader = second_reader
         self._backend: KeyringBackend | None = None
+        self.credentials_file = credentials_identity(credentials_path(environ))
+        """The credentials file the items belong to, as `credentials_identity` names it."""
 
     @property
     def backend_name(self) -> str:
         return _qualified_name(self._resolve())
 
-    def load(self, profile: str) -> LongTermKey | None:
-        text = self._call(lambda backend: backend.get_password(SERVICE, profile))
-        if text is None:
-            return None
-        return _decode(profile, text)
+    def item(self, profile: str) -> str:
+        return item_name(profile, self.credentials_file)
 
-    def store(self, profile: str, key: LongTermKey) -> None:
-        """Write the item, then read it back: a backend that keeps nothing is found here."""
+    def load(self, profile: str) -> LongTermKey | None:
+        return self._load_item(profile, self.item(profile))
+
+    def load_legacy(self, profile: str) -> LongTermKey | None:
+        """The item an earlier version wrote for `profile`, whatever file it came from."""
+        return self._load_item(profile, profile)
+
+    def store(self, profile: str, key: LongTermKey, *, replacing: str | None = None) -> None:
+        """Write the item, then read it back here and from another process.
+
+        An item that holds another key is replaced only when `replacing` names that key (the
+        person was asked); otherwise `KeyringHoldsOtherKey`, and nothing is written.
+        """
         backend = self._resolve()
         if _is_plaintext(backend):
             raise KeyringPlaintext(backend=_qualified_name(backend))
+        item = self.item(profile)
+        held = self._load_item(profile, item)
+        if held is not None and held.access_key_id not in (key.access_key_id, replacing):
+            raise KeyringHoldsOtherKey(
+                profile=profile, item=item, held=held.access_key_id, new=key.access_key_id
+            )
         payload = _encode(key)
-        self._call(lambda b: b.set_password(SERVICE, profile, payload), secret=payload)
-        found = self._call(lambda b: b.get_password(SERVICE, profile), secret=payload)
+        self._call(lambda b: b.set_password(SERVICE, item, payload), secret=payload)
+        found = self._call(lambda b: b.get_password(SERVICE, item), secret=payload)
         if found != payload:
             outcome = "found nothing" if found is None else "found something else"
-            raise KeyringForgets(backend=_qualified_name(backend), outcome=outcome)
+            raise KeyringForgets(
+                backend=_qualified_name(backend), outcome=f"reading it back {outcome}"
+            )
+        # A session-only collection passes the read-back above and is empty for the next run.
+        if self._second_reader is None:
+            from mfa_session.keyring_probe import read_in_another_process
+
+            self._second_reader = read_in_another_process
+        elsewhere = self._second_reader(self._environ, item, payload)
+        if elsewhere is not None:
+            raise KeyringForgets(backend=_qualified_name(backend), outcome=elsewhere)
 
     def delete(self, profile: str) -> bool:
         """Remove the item; False when there was none."""
-        if self.load(profile) is None:
+        return self._delete_item(self.item(profile))
+
+    def delete_legacy(self, profile: str) -> bool:
+        return self._delete_item(profile)
+
+    def _load_item(self, profile: str, item: str) -> LongTermKey | None:
+        text = self._call(lambda backend: backend.get_password(SERVICE, item))
+        if text is None:
+            return None
+        return _decode(profile, item, text)
+
+    def _delete_item(self, item: str) -> bool:
+        if self._call(lambda backend: backend.get_password(SERVICE, item)) is None:
             return False
-        self._call(lambda backend: backend.delete_password(SERVICE, profile))
+        self._call(lambda backend: backend.delete_password(SERVICE, item))
         return True
+
+    def read_raw(self, item: str) -> str | None:
+        """The item's secret as stored, for the second process's check (keyring_probe)."""
+        return self._call(lambda backend: backend.get_password(SERVICE, item))
 
     def _resolve(self) -> KeyringBackend:
         if self._backend is None:
@@ -104,12 +182,29 @@ class KeyringVault:
             raise KeyringFailed(backend=name, reason=_reason(err, secret)) from err
 
 
+class KeyRecords(Protocol):
+    """The state file's record of which key went into the keyring (state.KeyringRecords)."""
+
+    def moved_key(self, credentials: str, profile: str) -> str | None: ...
+
+    def record_moved(self, credentials: str, profile: str, key_id: str) -> None: ...
+
+    def backup_keeps(self, credentials: str) -> frozenset[str]: ...
+
+
 class KeyringFirst:
     """The login's vault: the keyring, or the file layout when the keyring cannot be used.
 
     A keyring failure stops the login only when the file has no key to go on with; otherwise
     `warn` is told, and the login reads the credentials file as before. No keyring at all
-    is not a failure: the flow then says that the profile has no long-term key.
+    is not a failure, unless the state file says this profile's key went into the keyring:
+    then the login says the keyring cannot be reached (rather than "put the key in the
+    file"). `found(key)` hears of every key read from the keyring.
+
+    An item of the old name (the profile alone) is used when this file's own item is
+    missing and the file holds no key for the profile (with a key in the file, the old item
+    may well be another file's): it is copied to this file's name, checked, and the old one
+    removed.
     """
 
     def __init__(
@@ -117,31 +212,89 @@ class KeyringFirst:
         keyring: KeyringVault,
         file_has_key: Callable[[str], bool],
         warn: Callable[[KeyringUnusable], None],
+        *,
+        records: KeyRecords,
+        found: Callable[[LongTermKey], None] = lambda _key: None,
     ) -> None:
         self.keyring = keyring
         self._file_has_key = file_has_key
         self._warn = warn
+        self._records = records
+        self._found = found
         self.problem: KeyringUnusable | None = None
         self.found_in_keyring = False
 
     def load(self, profile: str) -> LongTermKey | None:
+        credentials = self.keyring.credentials_file
         try:
             key = self.keyring.load(profile)
+            if key is None and not self._file_has_key(profile):
+                key = self._adopt_legacy(profile)
         except NoKeyring as problem:
-            # No backend at all: this machine never had a keyring, so "no long-term key"
-            # (from the flow) is the useful answer when the file has none either.
+            log.debug("keyring: %s", problem)
             self.problem = problem
             if self._file_has_key(profile):
                 self._warn(problem)
+                return None
+            moved = self._records.moved_key(credentials, profile)
+            if moved is not None:
+                raise KeyringOutOfReach(
+                    profile=profile,
+                    key_id=moved,
+                    backend=problem.fields["backend"],
+                    uid=os.getuid(),
+                ) from problem
+            # This machine never had a keyring for it: "no long-term key" (from the flow)
+            # is the useful answer when the file has none either.
             return None
         except KeyringUnusable as problem:
+            log.debug("keyring: %s", problem)
             if not self._file_has_key(profile):
                 raise
             self.problem = problem
             self._warn(problem)
             return None
-        self.found_in_keyring = key is not None
+        if key is None:
+            moved = self._records.moved_key(credentials, profile)
+            if moved is not None and not self._file_has_key(profile):
+                raise KeyringLostItem(
+                    profile=profile,
+                    key_id=moved,
+                    backend=self.keyring.backend_name,
+                    item=self.keyring.item(profile),
+                    way_back=self._way_back(profile, moved),
+                )
+            return None
+        self.found_in_keyring = True
+        self._found(key)
         return key
+
+    def _way_back(self, profile: str, key_id: str) -> str:
+        from mfa_session.store_files import BACKUP_SUFFIX
+
+        again = f"mfa-login setup --profile {profile}"
+        if key_id in self._records.backup_keeps(self.keyring.credentials_file):
+            backup = self.keyring.credentials_file + BACKUP_SUFFIX
+            return (
+                f"its last plaintext copy is in {backup}: copy that key's two lines from it "
+                f"back into the credentials file, then run {again}"
+            )
+        return f"run {again} with that key, or with a new one from IAM"
+
+    def _adopt_legacy(self, profile: str) -> LongTermKey | None:
+        old = self.keyring.load_legacy(profile)
+        if old is None:
+            return None
+        try:
+            self.keyring.store(profile, old)
+        except KeyringUnusable as problem:
+            # The old item still holds it: this login goes on, the next one tries again.
+            log.debug("keyring: item %s not renamed: %s", profile, problem)
+            return old
+        self._records.record_moved(self.keyring.credentials_file, profile, old.access_key_id)
+        self.keyring.delete_legacy(profile)
+        log.debug("keyring: item %s renamed to %s", profile, self.keyring.item(profile))
+        return old
 
 
 def _pick_backend(environ: Mapping[str, str]) -> KeyringBackend:
@@ -229,14 +382,14 @@ def _encode(key: LongTermKey) -> str:
     )
 
 
-def _decode(profile: str, text: str) -> LongTermKey:
+def _decode(profile: str, item: str, text: str) -> LongTermKey:
     try:
         values = json.loads(text)
         key_id = values["aws_access_key_id"]
         secret = values["aws_secret_access_key"]
     except (ValueError, TypeError, KeyError) as err:
-        raise KeyringItemDamaged(profile=profile, service=SERVICE) from err
+        raise KeyringItemDamaged(profile=profile, item=item, service=SERVICE) from err
     valid = isinstance(key_id, str) and isinstance(secret, str) and bool(secret)
     if not valid or not key_id.startswith(LONG_TERM_PREFIX):
-        raise KeyringItemDamaged(profile=profile, service=SERVICE)
+        raise KeyringItemDamaged(profile=profile, item=item, service=SERVICE)
     return LongTermKey(key_id, secret, KeySource.KEYRING, profile)

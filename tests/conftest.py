@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.keyring_backends import KeyringFile
 
 pytest_plugins = ["tests.emulator.fixtures"]
 
@@ -60,11 +64,19 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
 
 
 @pytest.fixture
-def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[tuple[str, str], str]]:
-    """An empty in-memory keyring, chosen as a person would: with PYTHON_KEYRING_BACKEND."""
-    from tests.keyring_backends import MEMORY, MemoryKeyring
+def disk_keyring(monkeypatch: pytest.MonkeyPatch) -> KeyringFile:
+    """An empty keyring whose items outlive the process (a file in the test's own folder),
+    chosen as a person would: with PYTHON_KEYRING_BACKEND (after the autouse `home`)."""
+    from tests.keyring_backends import DISK, disk_keyring_file
 
-    MemoryKeyring.items.clear()
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", MEMORY)
-    yield MemoryKeyring.items
-    MemoryKeyring.items.clear()
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", DISK)
+    items = disk_keyring_file()
+    assert not items.path.exists(), "each test's XDG_DATA_HOME is its own"
+    return items
+
+
+def keyring_item(home: Home, profile: str) -> tuple[str, str]:
+    """The (service, username) of `profile`'s keyring item for the test's credentials file."""
+    from mfa_session.vault import SERVICE, item_name
+
+    return SERVICE, item_name(profile, os.path.realpath(home.credentials))

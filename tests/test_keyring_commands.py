@@ -1,6 +1,6 @@
 """setup, forget and the login with the OS keyring, through the command, against the emulator.
 
-The keyring is an in-memory backend (or one that fails like a real one) chosen with
+The keyring is a file-backed test backend (or one that fails like a real one) chosen with
 PYTHON_KEYRING_BACKEND; the real Secret Service is in test_keyring_integration.py.
 """
 
@@ -14,9 +14,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from mfa_session.cli import main
-from mfa_session.vault import SERVICE
-from tests.conftest import Home
+from tests.conftest import Home, keyring_item
 from tests.emulator import EmulatedUser, Emulator
+from tests.keyring_backends import KeyringFile
 
 pytest_plugins = ["tests.emulator.fixtures"]
 
@@ -40,6 +40,11 @@ def run(
     return code, capsys.readouterr().err
 
 
+def item(home: Home, profile: str) -> str:
+    """The keyring username of `profile`'s item for the test's credentials file."""
+    return keyring_item(home, profile)[1]
+
+
 def long_term_file(home: Home, user: EmulatedUser, section: str = "alice-long-term") -> bytes:
     home.credentials.write_text(
         "# my keys\n"
@@ -52,8 +57,8 @@ def long_term_file(home: Home, user: EmulatedUser, section: str = "alice-long-te
     return home.credentials.read_bytes()
 
 
-def stored(items: dict[tuple[str, str], str], profile: str) -> dict[str, str]:
-    loaded: dict[str, str] = json.loads(items[(SERVICE, profile)])
+def stored(home: Home, items: KeyringFile, profile: str) -> dict[str, str]:
+    loaded: dict[str, str] = json.loads(items[keyring_item(home, profile)])
     return loaded
 
 
@@ -64,7 +69,7 @@ def stored(items: dict[tuple[str, str], str], profile: str) -> dict[str, str]:
 def test_setup_moves_the_key_from_the_long_term_section_into_the_keyring(
     home: Home,
     aws_user: EmulatedUser,
-    memory_keyring: dict[tuple[str, str], str],
+    disk_keyring: KeyringFile,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -75,7 +80,7 @@ def test_setup_moves_the_key_from_the_long_term_section_into_the_keyring(
     )
 
     assert code == 0, err
-    assert stored(memory_keyring, "alice") == {
+    assert stored(home, disk_keyring, "alice") == {
         "aws_access_key_id": aws_user.access_key_id,
         "aws_secret_access_key": aws_user.secret_access_key,
     }
@@ -96,7 +101,7 @@ def test_setup_moves_the_key_from_the_long_term_section_into_the_keyring(
 def test_setup_moves_a_key_kept_in_the_profile_section_itself(
     home: Home,
     aws_user: EmulatedUser,
-    memory_keyring: dict[tuple[str, str], str],
+    disk_keyring: KeyringFile,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -107,7 +112,7 @@ def test_setup_moves_a_key_kept_in_the_profile_section_itself(
     )
 
     assert code == 0, err
-    assert stored(memory_keyring, "alice")["aws_access_key_id"] == aws_user.access_key_id
+    assert stored(home, disk_keyring, "alice")["aws_access_key_id"] == aws_user.access_key_id
     text = home.credentials.read_text(encoding="utf-8")
     assert aws_user.access_key_id not in text
     assert "alice-long-term" not in text
@@ -118,7 +123,7 @@ def test_setup_moves_a_key_kept_in_the_profile_section_itself(
 def test_setup_without_a_file_key_reads_the_secret_and_the_code_from_stdin(
     home: Home,
     aws_user: EmulatedUser,
-    memory_keyring: dict[tuple[str, str], str],
+    disk_keyring: KeyringFile,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -130,7 +135,9 @@ def test_setup_without_a_file_key_reads_the_secret_and_the_code_from_stdin(
     )
 
     assert code == 0, err
-    assert stored(memory_keyring, "alice")["aws_secret_access_key"] == aws_user.secret_access_key
+    assert (
+        stored(home, disk_keyring, "alice")["aws_secret_access_key"] == aws_user.secret_access_key
+    )
     text = home.credentials.read_text(encoding="utf-8")
     assert aws_user.secret_access_key not in text
     assert "[alice]" in text
@@ -140,7 +147,7 @@ def test_setup_without_a_file_key_reads_the_secret_and_the_code_from_stdin(
 def test_setup_with_a_wrong_secret_stores_nothing(
     home: Home,
     aws_user: EmulatedUser,
-    memory_keyring: dict[tuple[str, str], str],
+    disk_keyring: KeyringFile,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -155,12 +162,12 @@ def test_setup_with_a_wrong_secret_stores_nothing(
 
     assert code == 7
     assert "AWS rejected the signature" in err
-    assert memory_keyring == {}
+    assert disk_keyring == {}
     assert home.credentials.read_bytes() == before
 
 
 def test_setup_refuses_a_session_key_id(
-    memory_keyring: dict[tuple[str, str], str],
+    disk_keyring: KeyringFile,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -173,7 +180,7 @@ def test_setup_refuses_a_session_key_id(
 
     assert code == 2
     assert "ASIA... is a session key; use the AKIA... key" in err
-    assert memory_keyring == {}
+    assert disk_keyring == {}
 
 
 BROKEN_KEYRINGS = [
@@ -251,11 +258,11 @@ def test_setup_with_an_unusable_keyring_keeps_the_plaintext_copy(
 def test_login_reads_the_key_from_the_keyring(
     home: Home,
     aws_user: EmulatedUser,
-    memory_keyring: dict[tuple[str, str], str],
+    disk_keyring: KeyringFile,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    memory_keyring[(SERVICE, "alice")] = json.dumps(
+    disk_keyring[keyring_item(home, "alice")] = json.dumps(
         {
             "aws_access_key_id": aws_user.access_key_id,
             "aws_secret_access_key": aws_user.secret_access_key,
@@ -326,11 +333,11 @@ def test_without_any_keyring_backend_a_missing_key_is_said_as_such(
 
 def test_no_keyring_is_remembered_and_the_keyring_is_then_never_read(
     home: Home,
-    memory_keyring: dict[tuple[str, str], str],
+    disk_keyring: KeyringFile,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    memory_keyring[(SERVICE, "alice")] = json.dumps(
+    disk_keyring[keyring_item(home, "alice")] = json.dumps(
         {"aws_access_key_id": "AKIAEXAMPLEEXAMPLE12", "aws_secret_access_key": "s"}
     )
 
@@ -351,50 +358,57 @@ def test_no_keyring_is_remembered_and_the_keyring_is_then_never_read(
 
 
 def test_forget_removes_the_keyring_item(
-    memory_keyring: dict[tuple[str, str], str],
+    home: Home,
+    disk_keyring: KeyringFile,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    memory_keyring[(SERVICE, "alice")] = json.dumps(
+    disk_keyring[keyring_item(home, "alice")] = json.dumps(
         {"aws_access_key_id": "AKIAEXAMPLEEXAMPLE12", "aws_secret_access_key": "s3cr3t"}
     )
-    memory_keyring[(SERVICE, "bob")] = "kept"
+    disk_keyring[keyring_item(home, "bob")] = "kept"
 
     code, err = run(["forget", "--profile", "alice", "--yes"], capsys, monkeypatch)
 
     assert code == 0, err
-    assert memory_keyring == {(SERVICE, "bob"): "kept"}
+    assert disk_keyring == {keyring_item(home, "bob"): "kept"}
     assert (
         "removed the long-term key AKIAEXAMPLEEXAMPLE12 of alice from the OS keyring "
-        "(tests.keyring_backends.MemoryKeyring, service mfa-session, item alice)"
+        f"(tests.keyring_backends.DiskKeyring, service mfa-session, item {item(home, 'alice')}); "
+        "this is the only copy of it on this machine: the credentials file holds no key for alice"
     ) in err
     assert "s3cr3t" not in err
 
 
 def test_forget_without_a_terminal_needs_yes(
-    memory_keyring: dict[tuple[str, str], str],
+    home: Home,
+    disk_keyring: KeyringFile,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     item = json.dumps({"aws_access_key_id": "AKIAEXAMPLEEXAMPLE12", "aws_secret_access_key": "s"})
-    memory_keyring[(SERVICE, "alice")] = item
+    disk_keyring[keyring_item(home, "alice")] = item
 
     code, err = run(["forget", "--profile", "alice"], capsys, monkeypatch)
 
     assert code == 2
     assert "without a terminal, confirm with --yes (nothing was removed)" in err
-    assert memory_keyring == {(SERVICE, "alice"): item}
+    assert disk_keyring == {keyring_item(home, "alice"): item}
 
 
-@pytest.mark.usefixtures("memory_keyring")
+@pytest.mark.usefixtures("disk_keyring")
 def test_forget_without_an_item_says_so(
+    home: Home,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     code, err = run(["forget", "--profile", "alice", "--yes"], capsys, monkeypatch)
 
     assert code == 3
-    assert "the OS keyring holds no key for profile alice (service mfa-session, item alice)" in err
+    assert (
+        "the OS keyring holds no key for profile alice "
+        f"(service mfa-session, item {item(home, 'alice')})"
+    ) in err
 
 
 @pytest.mark.parametrize(
@@ -417,16 +431,19 @@ def test_forget_on_an_unusable_keyring(
 
 
 def test_a_damaged_item_is_named(
-    memory_keyring: dict[tuple[str, str], str],
+    home: Home,
+    disk_keyring: KeyringFile,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    memory_keyring[(SERVICE, "alice")] = "not json"
+    disk_keyring[keyring_item(home, "alice")] = "not json"
 
     code, err = run(["--profile", "alice", "--code", "123456"], capsys, monkeypatch)
 
     assert code == 3
-    assert "the keyring item alice of service mfa-session does not hold a key" in err
+    assert (
+        f"the keyring item {item(home, 'alice')} of service mfa-session does not hold a key" in err
+    )
 
 
 def test_help_and_still_valid_do_not_import_keyring(home: Home) -> None:

@@ -46,7 +46,7 @@ def _unreachable_reason() -> str | None:
 
 
 @pytest.fixture
-def secret_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def secret_service(home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A profile name unique to the test, and keyring left to choose its backend itself."""
     reason = _unreachable_reason()
     if reason is not None:
@@ -59,14 +59,22 @@ def secret_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     from keyring.backends import SecretService
 
     # Already gone is what most tests wanted.
-    with contextlib.suppress(Exception):
-        SecretService.Keyring().delete_password("mfa-session", profile)
+    for username in (profile, item_of(home, profile)):
+        with contextlib.suppress(Exception):
+            SecretService.Keyring().delete_password("mfa-session", username)
 
 
-def keyring_item(profile: str) -> dict[str, str] | None:
+def item_of(home: Home, profile: str) -> str:
+    """The username of `profile`'s item for the test's credentials file."""
+    from mfa_session.vault import item_name
+
+    return item_name(profile, os.path.realpath(home.credentials))
+
+
+def keyring_item(home: Home, profile: str) -> dict[str, str] | None:
     from keyring.backends import SecretService
 
-    text = SecretService.Keyring().get_password("mfa-session", profile)
+    text = SecretService.Keyring().get_password("mfa-session", item_of(home, profile))
     return None if text is None else dict(json.loads(text))
 
 
@@ -94,8 +102,11 @@ def test_setup_login_and_forget_with_gnome_keyring(
     code, err = run(emulator, "setup", "--profile", profile, "--code", aws_user.next_code())
 
     assert code == 0, err
-    assert f"OS keyring ({SECRET_SERVICE}, service mfa-session, item {profile})" in err
-    assert keyring_item(profile) == {
+    assert (
+        f"OS keyring ({SECRET_SERVICE}, service mfa-session, item {item_of(home, profile)}) "
+        "and read it back, also from a second process"
+    ) in err
+    assert keyring_item(home, profile) == {
         "aws_access_key_id": aws_user.access_key_id,
         "aws_secret_access_key": aws_user.secret_access_key,
     }
@@ -103,16 +114,20 @@ def test_setup_login_and_forget_with_gnome_keyring(
     assert aws_user.secret_access_key not in text
     assert "aws_session_token" in text
     assert aws_user.secret_access_key not in err
+    # The last plaintext copy stays in the backup until a later run reads the item.
+    backup = home.credentials.with_name("credentials.mfa-login-backup")
+    assert aws_user.secret_access_key in backup.read_text(encoding="utf-8")
 
     # The previous step's code: still accepted, and not the one setup used.
     earlier = aws_user.code(at=time.time() - 30)
     code, err = run(emulator, "--profile", profile, "--force", "--code", earlier)
     assert code == 0, err
     assert f"{profile}: session valid for" in err
+    assert aws_user.secret_access_key not in backup.read_text(encoding="utf-8")
 
     code, err = run(emulator, "forget", "--profile", profile, "--yes")
     assert code == 0, err
-    assert keyring_item(profile) is None
+    assert keyring_item(home, profile) is None
 
 
 def test_first_terminal_login_offers_to_move_the_key(
@@ -133,7 +148,7 @@ def test_first_terminal_login_offers_to_move_the_key(
     child.close()
 
     assert child.exitstatus == 0
-    assert keyring_item(profile) is not None
+    assert keyring_item(home, profile) is not None
     text = home.credentials.read_text(encoding="utf-8")
     assert aws_user.access_key_id not in text
     assert "aws_session_token" in text
@@ -157,7 +172,7 @@ def test_declining_the_offer_is_remembered(
     child.close()
 
     assert child.exitstatus == 0
-    assert keyring_item(profile) is None
+    assert keyring_item(home, profile) is None
     assert aws_user.secret_access_key in home.credentials.read_text(encoding="utf-8")
     state = json.loads((home.state / "mfa-session" / "state.json").read_text(encoding="utf-8"))
     assert state["long_term_keys"] == {profile: "file"}
@@ -239,3 +254,34 @@ def test_no_secret_service_at_all_is_said_and_the_plaintext_kept(
         DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent/bus",
     )
     assert code == 0, err
+
+
+def test_a_key_in_gnome_keyring_out_of_reach_over_ssh_is_said_as_such(
+    secret_service: str, home: Home, aws_user: EmulatedUser, emulator: Emulator
+) -> None:
+    """Regression: with the key moved into the keyring, a session without D-Bus (SSH) was
+    told "no long-term key: put aws_access_key_id ... under [NAME-long-term]" (exit 3)."""
+    profile = secret_service
+    write_long_term(home, profile, aws_user, layout="long-term")
+    code, err = run(emulator, "setup", "--profile", profile, "--code", aws_user.next_code())
+    assert code == 0, err
+
+    environment = command_env(emulator)
+    environment.pop("PYTHON_KEYRING_BACKEND", None)
+    environment.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    done = subprocess.run(
+        [MFA_LOGIN, "--profile", profile, "--force", "--debug", "--code", aws_user.code()],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode == 8, done.stderr
+    assert (
+        f"the long-term key {aws_user.access_key_id} of {profile} is in the OS keyring, which "
+        "cannot be reached here"
+    ) in done.stderr
+    assert "debug: keyring:" in done.stderr
+    assert "put aws_access_key_id" not in done.stderr

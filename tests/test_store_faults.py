@@ -234,9 +234,9 @@ def _drop_capabilities(*capabilities: int) -> Callable[[], None]:
 def test_permission_denied_reading_the_file(credentials: Path) -> None:
     if os.geteuid() != 0:
         pytest.skip("needs root: the file must belong to another user")
-    # A file left by another user (nobody), mode 0600: unreadable once root cannot
-    # override permission bits.
-    os.chown(credentials, NOBODY, NOBODY)
+    # Root's own file with no permission bits at all: unreadable once root cannot override
+    # them. (Another user's file would be refused before it is read: see test_file_safety.)
+    credentials.chmod(0)
 
     without_dac_override = _drop_capabilities(CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH)
     result = run_child(credentials, mode="store", preexec_fn=without_dac_override)
@@ -251,8 +251,9 @@ def test_permission_denied_reading_the_file(credentials: Path) -> None:
 def test_an_owner_that_cannot_be_kept_means_nothing_is_written(credentials: Path) -> None:
     if os.geteuid() != 0:
         pytest.skip("needs root: the file must belong to another user")
-    # Another user's file this process may read but cannot hand a new file back to.
-    os.chown(credentials, NOBODY, NOBODY)
+    # Root's file in a group root is not a member of: without CAP_CHOWN, the new file
+    # cannot be given that group back.
+    os.chown(credentials, 0, NOBODY)
 
     result = run_child(credentials, mode="store", preexec_fn=_drop_capabilities(CAP_CHOWN))
 
@@ -260,7 +261,7 @@ def test_an_owner_that_cannot_be_kept_means_nothing_is_written(credentials: Path
         pytest.skip(f"cannot drop CAP_CHOWN here: {result.stderr.strip()}")
     assert result.returncode == ExitCode.FILE_UNSAFE, result.stderr
     assert (
-        f"{credentials}: it belongs to user {NOBODY} group {NOBODY}, and this user cannot give "
+        f"{credentials}: it belongs to user 0 group {NOBODY}, and this user cannot give "
         "the new file the same owner (fix it with chown); the file was left as it was"
     ) in result.stderr
     assert_untouched(credentials)

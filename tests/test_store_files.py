@@ -12,9 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from mfa_session.errors import DanglingLink, FileNotSafe, UnkeepableConstruct
+from mfa_session.errors import (
+    BackupHoldsUnconfirmedKey,
+    DanglingLink,
+    FileNotSafe,
+    UnkeepableConstruct,
+)
 from mfa_session.exit_codes import ExitCode
-from mfa_session.models import SessionCredentials
+from mfa_session.models import KeySource, LongTermKey, SessionCredentials
 from mfa_session.store import CredentialsStore
 from mfa_session.store_verify import Expected, botocore_view, find_pitfall, verify_edit
 from tests.conftest import Home
@@ -83,20 +88,20 @@ def test_a_private_mode_is_kept_without_a_notice(home: Home) -> None:
     assert "open to other users" not in stderr
 
 
-def test_the_owner_is_kept(home: Home) -> None:
+def test_the_group_is_kept(home: Home) -> None:
     if os.geteuid() != 0:
-        pytest.skip("only root can hand a file to another user")
+        pytest.skip("only root can hand a file to any group")
     home.credentials.write_text(LONG_TERM)
     home.credentials.chmod(0o600)
-    os.chown(home.credentials, NOBODY, NOBODY)
+    os.chown(home.credentials, os.geteuid(), NOBODY)
 
     code, stderr = run_command(login_args("work"))
 
     assert code == ExitCode.OK, stderr
     owner = home.credentials.stat()
-    assert (owner.st_uid, owner.st_gid) == (NOBODY, NOBODY)
+    assert (owner.st_uid, owner.st_gid) == (os.geteuid(), NOBODY)
     backup = home.credentials.with_name("credentials.mfa-login-backup").stat()
-    assert (backup.st_uid, backup.st_gid) == (NOBODY, NOBODY)
+    assert (backup.st_uid, backup.st_gid) == (os.geteuid(), NOBODY)
 
 
 # --- symlinks ----------------------------------------------------------------------------
@@ -302,6 +307,10 @@ def test_layout_changes_are_exactly_these(home: Home, before: bytes, after: byte
 
 # --- removing a long-term key once the keyring holds it ----------------------------------
 
+WORK_KEY = LongTermKey(
+    "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI", KeySource.LONG_TERM_SECTION, "work-long-term"
+)
+
 
 def test_removing_the_long_term_key_keeps_the_rest_and_every_comment(home: Home) -> None:
     home.credentials.write_text(
@@ -311,7 +320,7 @@ def test_removing_the_long_term_key_keeps_the_rest_and_every_comment(home: Home)
         "aws_mfa_device = arn:aws:iam::123456789012:mfa/work\n"
     )
 
-    CredentialsStore(home.credentials).remove_long_term("work-long-term", "AKIAIOSFODNN7EXAMPLE")
+    CredentialsStore(home.credentials).remove_long_term(WORK_KEY)
 
     assert home.credentials.read_text() == (
         "[other]\nregion = eu-west-1\n\n# work key, rotated in May\n[work-long-term]\n"
@@ -319,22 +328,76 @@ def test_removing_the_long_term_key_keeps_the_rest_and_every_comment(home: Home)
     )
 
 
-def test_key_moved_out_of_the_file_leaves_no_copy_in_the_backup(home: Home) -> None:
-    """The day's backup was made before the move; it must not keep the plaintext key."""
+def test_key_leaving_the_file_stays_in_the_backup_until_dropped_from_it(home: Home) -> None:
+    """The backup is the key's last plaintext copy until a later run read it from the keyring:
+    the removal leaves it there, the day's later writes do not replace the backup, and only
+    `drop_from_backup` takes the key out of it (everything else in the backup stays)."""
     home.credentials.write_text(
         "[work-long-term]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
         "aws_secret_access_key = wJalrXUtnFEMI\n[work]\nregion = eu-west-1\n"
     )
-    store = CredentialsStore(home.credentials)
+    kept: set[str] = set()
+    tomorrow = date.fromordinal(date.today().toordinal() + 1)
+    store = CredentialsStore(home.credentials, backup_keeps=lambda: frozenset(kept))
     store.write_session("work", SessionCredentials("ASIAX", "s", "t", datetime.now(timezone.utc)))
     backup = home.credentials.with_name("credentials.mfa-login-backup")
     assert "wJalrXUtnFEMI" in backup.read_text()
 
-    store.remove_long_term("work-long-term", "AKIAIOSFODNN7EXAMPLE")
+    kept.add(WORK_KEY.access_key_id)
+    store.remove_long_term(WORK_KEY)
+    assert "wJalrXUtnFEMI" not in home.credentials.read_text()
+    held = backup.read_bytes()
+    assert b"wJalrXUtnFEMI" in held
 
-    assert "wJalrXUtnFEMI" not in backup.read_text()
-    assert backup.read_bytes() == home.credentials.read_bytes()
+    # Another day's first write would replace the backup; while it keeps a key, it does not.
+    CredentialsStore(
+        home.credentials, today=lambda: tomorrow, backup_keeps=lambda: frozenset(kept)
+    ).write_session("work", SESSION)
+    assert backup.read_bytes() == held
+
+    assert store.drop_from_backup(WORK_KEY) is True
+    # The backup is still the file as it was before that day's first write, minus the key.
+    assert backup.read_text() == "[work]\nregion = eu-west-1\n"
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+
+
+def test_a_backup_without_the_leaving_key_is_made_from_the_file(home: Home) -> None:
+    """Today's backup was made before the key was added to the file: it becomes the file as it
+    was, with the key, before the key lines go."""
+    home.credentials.write_text("[work]\nregion = eu-west-1\n")
+    store = CredentialsStore(
+        home.credentials, backup_keeps=lambda: frozenset({"AKIAIOSFODNN7EXAMPLE"})
+    )
+    store.write_session("other", SESSION)
+    home.credentials.write_text(
+        home.credentials.read_text()
+        + "[work-long-term]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+        "aws_secret_access_key = wJalrXUtnFEMI\n"
+    )
+    with_key = home.credentials.read_bytes()
+
+    store.remove_long_term(WORK_KEY)
+
+    backup = home.credentials.with_name("credentials.mfa-login-backup")
+    assert backup.read_bytes() == with_key
+
+
+def test_a_backup_keeping_another_key_is_never_given_up_for_a_new_one(home: Home) -> None:
+    """The backup keeps AKIA...FIRST for a run still to come and lacks the key now leaving: the
+    removal is refused (the key stays in the file), since one backup cannot keep both."""
+    backup = home.credentials.with_name("credentials.mfa-login-backup")
+    backup.write_text(
+        "[first-long-term]\naws_access_key_id = AKIAFIRSTFIRSTFIRST1\naws_secret_access_key = f\n"
+    )
+    home.credentials.write_text(LONG_TERM)
+    before = home.credentials.read_bytes()
+    kept = frozenset({"AKIAFIRSTFIRSTFIRST1", WORK_KEY.access_key_id})
+
+    with pytest.raises(BackupHoldsUnconfirmedKey, match="keeps the last plaintext copy of AKIAF"):
+        CredentialsStore(home.credentials, backup_keeps=lambda: kept).remove_long_term(WORK_KEY)
+
+    assert home.credentials.read_bytes() == before
+    assert "AKIAFIRSTFIRSTFIRST1" in backup.read_text()
 
 
 def test_a_section_left_empty_goes_but_its_comments_stay(home: Home) -> None:
@@ -343,7 +406,7 @@ def test_a_section_left_empty_goes_but_its_comments_stay(home: Home) -> None:
         "aws_secret_access_key = wJalrXUtnFEMI\n[other]\nregion = eu-west-1\n"
     )
 
-    CredentialsStore(home.credentials).remove_long_term("work-long-term", "AKIAIOSFODNN7EXAMPLE")
+    CredentialsStore(home.credentials).remove_long_term(WORK_KEY)
 
     assert home.credentials.read_text() == "# the key\n[other]\nregion = eu-west-1\n"
 
@@ -352,5 +415,7 @@ def test_removing_a_key_the_section_no_longer_holds_changes_nothing(home: Home) 
     home.credentials.write_text(LONG_TERM)
 
     with pytest.raises(FileNotSafe, match=r"\[work-long-term\] no longer holds AKIAOTHER"):
-        CredentialsStore(home.credentials).remove_long_term("work-long-term", "AKIAOTHER")
+        CredentialsStore(home.credentials).remove_long_term(
+            LongTermKey("AKIAOTHER", "x", KeySource.LONG_TERM_SECTION, "work-long-term")
+        )
     assert home.credentials.read_text() == LONG_TERM

@@ -1,4 +1,5 @@
-"""Remove a profile's long-term key from the OS keyring (asks first on a terminal)."""
+"""Remove a profile's long-term key from the OS keyring (asks first on a terminal, and says
+whether the credentials file keeps a copy of that very key)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import argparse
 from collections.abc import Mapping
 from typing import TextIO
 
-from mfa_session.errors import NoKeyringItem, UsageError
-from mfa_session.flow import file_names_key
+from mfa_session.errors import KeyringItemDamaged, NoKeyringItem, UsageError
+from mfa_session.flow import no_copy_in_file
 from mfa_session.profiles import AwsFiles
 from mfa_session.prompts import QuestionaryPrompter
 from mfa_session.session_flags import profile
+from mfa_session.state import KeyringRecords, state_file
 from mfa_session.vault import SERVICE, KeyringVault
 
 
@@ -34,9 +36,27 @@ def run(
 ) -> int:
     profile: str = args.profile
     keyring = KeyringVault(environ)
-    key = keyring.load(profile)
-    if key is None:
-        raise NoKeyringItem(profile=profile, service=SERVICE)
+    own_item = keyring.item(profile)
+    item = own_item
+    try:
+        key = keyring.load(profile)
+        if key is None:
+            item = profile  # an earlier version's item, named after the profile alone
+            key = keyring.load_legacy(profile)
+    except KeyringItemDamaged as damaged:
+        # Nothing readable to keep: the item goes (after the same question), as its message says.
+        key, item = None, str(damaged.fields["item"])
+        what, copy_note = f"the damaged keyring item {item}", "it holds no key mfa-login can read"
+    else:
+        if key is None:
+            raise NoKeyringItem(profile=profile, service=SERVICE, item=own_item)
+        what = f"the long-term key {key.access_key_id} of {profile}"
+        why_not = no_copy_in_file(profile, key, AwsFiles.from_environment(environ))
+        copy_note = (
+            "the credentials file keeps a copy"
+            if why_not is None
+            else f"this is the only copy of it on this machine: {why_not}"
+        )
     terminal = stdin.isatty() and stderr.isatty()
     if not terminal and not args.yes:
         # No one to ask: a script must say so, since the item may be the only copy.
@@ -45,22 +65,22 @@ def run(
             "confirm with --yes (nothing was removed)"
         )
     if terminal and not args.yes:
-        elsewhere = (
-            "the credentials file keeps a copy"
-            if file_names_key(profile, AwsFiles.from_environment(environ))
-            else "no other copy is kept on this machine"
-        )
-        question = (
-            f"Remove the long-term key {key.access_key_id} of {profile} from the OS keyring? "
-            f"({elsewhere})"
-        )
+        question = f"Remove {what} from the OS keyring? ({copy_note})"
         if not QuestionaryPrompter().confirm(question, default=False):
             print("mfa-login: the keyring item was left as it was", file=stderr)
             return 0
-    keyring.delete(profile)
+    if item == own_item:
+        keyring.delete(profile)
+    else:
+        keyring.delete_legacy(profile)
+    records = KeyringRecords(state_file(environ))
+    records.forget_moved(keyring.credentials_file, profile)
+    if key is not None:
+        # No later run can read it from the keyring now: the backup goes back to its daily turn.
+        records.release_backup(keyring.credentials_file, key.access_key_id)
     print(
-        f"mfa-login: removed the long-term key {key.access_key_id} of {profile} from the OS "
-        f"keyring ({keyring.backend_name}, service {SERVICE}, item {profile})",
+        f"mfa-login: removed {what} from the OS keyring ({keyring.backend_name}, service "
+        f"{SERVICE}, item {item}); {copy_note}",
         file=stderr,
     )
     return 0

@@ -3,6 +3,9 @@
 The key comes from [NAME-long-term] or [NAME] of the credentials file, else it is asked for
 (the secret typed hidden). Off a terminal: --access-key-id, the secret as the first line of
 standard input, the MFA code from --code or the next line.
+
+A keyring item that already holds another key for this profile and credentials file is
+replaced only when you say so on a terminal; without one, setup stops (exit 2).
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from typing import TextIO
 from mfa_session.aws import Boto3Aws, region_for
 from mfa_session.client_settings import ClientSettings
 from mfa_session.codes import CodeSource, FixedCode, PromptedCode, StdinCode
-from mfa_session.errors import MalformedAccessKey, UsageError
+from mfa_session.errors import KeyringHoldsOtherKey, MalformedAccessKey, UsageError
 from mfa_session.flow import DeviceOrigin, LoginRequest, find_device, key_in_file, login
+from mfa_session.login_lock import lock_folder, login_lock
 from mfa_session.migrate import move_into_keyring
 from mfa_session.models import LONG_TERM_PREFIX, SESSION_PREFIX, KeySource, LongTermKey
 from mfa_session.obtain import RecordingStore
@@ -25,10 +29,17 @@ from mfa_session.prompts import QuestionaryPrompter
 from mfa_session.render import result_line
 from mfa_session.session_flags import profile
 from mfa_session.shortcut import environment_profile
-from mfa_session.state import DeviceMemory, LayoutMemory, UsedSteps, WrittenSections, state_file
+from mfa_session.state import (
+    DeviceMemory,
+    KeyringRecords,
+    LayoutMemory,
+    UsedSteps,
+    WrittenSections,
+    state_file,
+)
 from mfa_session.store import CredentialsStore
 from mfa_session.used_codes import GuardedAws
-from mfa_session.vault import KeyringVault
+from mfa_session.vault import SERVICE, KeyringVault
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -76,6 +87,16 @@ def run(
     else:
         key = _entered_key(profile, args.access_key_id, interactive, stdin, prompter)
 
+    # Before AWS is asked: a keyring that cannot be used, or an item holding another key.
+    keyring = KeyringVault(environ)
+    held = keyring.load(profile)
+    replacing = None
+    if held is not None and held.access_key_id != key.access_key_id:
+        if not _may_replace(profile, held, key, keyring, prompter if interactive else None):
+            say("the keyring item was left as it was; nothing was changed")
+            return 0
+        replacing = held.access_key_id
+
     codes: CodeSource
     if args.code is not None:
         codes = FixedCode(args.code)
@@ -101,30 +122,75 @@ def run(
         memory.remember(profile, device.serial)
     say(f"MFA device {device.serial} ({origin.value})")
 
-    keyring = KeyringVault(environ)
-    store = CredentialsStore(files.credentials)
-    for line in move_into_keyring(profile, key, keyring, store):
+    state = state_file(environ)
+    records = KeyringRecords(state)
+    store = CredentialsStore(
+        files.credentials,
+        backup_keeps=lambda: records.backup_keeps(keyring.credentials_file),
+    )
+    for line in _store_key(profile, key, keyring, store, records, replacing):
         say(line)
-    LayoutMemory(state_file(environ)).clear(profile)
+    LayoutMemory(state).clear(profile)
 
     # The same guards as every login: the code's step is recorded, and so is the section.
-    state = state_file(environ)
     terminal = stderr if interactive else None
-    result = login(
-        request,
-        files=files,
-        store=RecordingStore(store, WrittenSections(state), profile),
-        aws=GuardedAws(aws, UsedSteps(state), codes, profile=profile, terminal=terminal),
-        codes=codes,
-        prompter=prompter,
-        memory=memory,
-        vault=keyring,
-        clock=_now,
-    )
+    written = WrittenSections(state)
+    with login_lock(lock_folder(state), keyring.credentials_file, {request.target}):
+        result = login(
+            request,
+            files=files,
+            store=RecordingStore(store, written, profile, keyring.credentials_file),
+            aws=GuardedAws(aws, UsedSteps(state), codes, profile=profile, terminal=terminal),
+            codes=codes,
+            prompter=prompter,
+            memory=memory,
+            vault=keyring,
+            origins=written,
+            clock=_now,
+        )
     for notice in result.notices:
         say(notice)
     print(result_line(result, _now()), file=stderr)
     return 0
+
+
+def _store_key(
+    profile: str,
+    key: LongTermKey,
+    keyring: KeyringVault,
+    store: CredentialsStore,
+    records: KeyringRecords,
+    replacing: str | None,
+) -> list[str]:
+    """Move the key into this file's item; an earlier version's item of the same key goes."""
+    done = move_into_keyring(profile, key, keyring, store, records, replacing=replacing)
+    legacy = keyring.load_legacy(profile)
+    if legacy is not None and legacy.access_key_id == key.access_key_id:
+        keyring.delete_legacy(profile)
+        done.append(f"removed the earlier version's keyring item {profile} (the same key)")
+    return done
+
+
+def _may_replace(
+    profile: str,
+    held: LongTermKey,
+    key: LongTermKey,
+    keyring: KeyringVault,
+    prompter: QuestionaryPrompter | None,
+) -> bool:
+    """Whether the item holding `held` may become `key`: asked on a terminal; without one
+    (`prompter` None) it is refused, naming both keys."""
+    item = keyring.item(profile)
+    if prompter is None:
+        raise KeyringHoldsOtherKey(
+            profile=profile, item=item, held=held.access_key_id, new=key.access_key_id
+        )
+    question = (
+        f"The OS keyring already holds the long-term key {held.access_key_id} for {profile} "
+        f"(service {SERVICE}, item {item}). Replace it with {key.access_key_id}? "
+        f"(the keyring's copy of {held.access_key_id} is then gone)"
+    )
+    return prompter.confirm(question, default=False)
 
 
 def _entered_key(

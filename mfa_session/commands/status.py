@@ -26,8 +26,8 @@ from mfa_session.inifiles import (
     config_path,
     config_profiles,
     credentials_path,
+    read_config_file,
     read_credentials_file,
-    read_ini,
 )
 from mfa_session.render import local_time
 from mfa_session.state import DeviceMemory, WrittenSections, state_path
@@ -167,7 +167,7 @@ class Managed:
 
 def read_managed(environ: Mapping[str, str]) -> Managed:
     credentials = read_credentials_file(credentials_path(environ))
-    config = config_profiles(read_ini(config_path(environ)))
+    config = config_profiles(read_config_file(config_path(environ)))
     state = state_path(environ)
     names = managed_profiles(
         credentials,

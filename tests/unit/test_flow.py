@@ -24,7 +24,7 @@ from mfa_session.errors import (
 from mfa_session.flow import LoginRequest, login, resolve_profile
 from mfa_session.models import Outcome
 from mfa_session.profiles import AwsFiles
-from mfa_session.state import DeviceMemory
+from mfa_session.state import DeviceMemory, WrittenSections
 from mfa_session.store import CredentialsStore
 from tests.conftest import Home
 from tests.unit.fakes import (
@@ -67,6 +67,7 @@ def run(
         prompter=prompter or FakePrompter(),
         memory=DeviceMemory(home.state / "state.json"),
         vault=EmptyVault(),
+        origins=WrittenSections(home.state / "state.json"),
         clock=clock,
     )
 

@@ -21,7 +21,7 @@ from mfa_session.errors import InvalidRegion
 from mfa_session.flow import LoginRequest, login
 from mfa_session.models import KeySource, LongTermKey, MfaDevice
 from mfa_session.profiles import AwsFiles
-from mfa_session.state import DeviceMemory
+from mfa_session.state import DeviceMemory, WrittenSections
 from mfa_session.store import CredentialsStore
 from tests.conftest import Home
 from tests.unit.fakes import KEY_ID, SECRET, EmptyVault, FakePrompter, clock
@@ -95,6 +95,7 @@ def test_the_client_is_built_on_another_thread_while_the_code_is_asked(
         prompter=FakePrompter(),
         memory=DeviceMemory(home.state / "state.json"),
         vault=EmptyVault(),
+        origins=WrittenSections(home.state / "state.json"),
         clock=clock,
     )
 
