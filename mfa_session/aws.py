@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+from mfa_session.client_settings import ClientSettings, settings_session
 from mfa_session.deadline import DeadlinePassed, deadline
 from mfa_session.errors import (
     AnswerTooSlow,
@@ -76,11 +77,22 @@ def region_for(configured: str | None, device: MfaDevice | None) -> str:
     return PARTITION_REGIONS.get(partition, "us-east-1")
 
 
-class Boto3Aws:
-    """AwsApi over boto3: no automatic retries (a code works once), bounded time-outs, and
-    one deadline for each request as a whole."""
+ClientFactory = Callable[[str, LongTermKey, str, ClientSettings], "BaseClient"]
 
-    def __init__(self, deadline_seconds: float = REQUEST_DEADLINE) -> None:
+
+class Boto3Aws:
+    """AwsApi over boto3: no automatic retries (a code works once), bounded time-outs, one
+    deadline for each request as a whole, and every client built with the settings of the
+    profile being logged in."""
+
+    def __init__(
+        self,
+        settings: ClientSettings,
+        make_client: ClientFactory | None = None,
+        deadline_seconds: float = REQUEST_DEADLINE,
+    ) -> None:
+        self._settings = settings
+        self._make_client = make_client or _make_client
         self._clients: dict[tuple[str, str, str], _ClientSlot] = {}
         self._lock = threading.Lock()
         self._deadline = deadline_seconds
@@ -120,7 +132,9 @@ class Boto3Aws:
         with self._lock:
             ident = (service, key.access_key_id, region)
             if ident not in self._clients:
-                self._clients[ident] = _ClientSlot(lambda: _make_client(service, key, region))
+                self._clients[ident] = _ClientSlot(
+                    lambda: self._make_client(service, key, region, self._settings)
+                )
             return self._clients[ident]
 
 
@@ -146,8 +160,10 @@ class _ClientSlot:
         return self._client
 
 
-def _make_client(service: str, key: LongTermKey, region: str) -> BaseClient:
-    client = build_client(service, region, key.access_key_id, key.secret_access_key)
+def _make_client(
+    service: str, key: LongTermKey, region: str, settings: ClientSettings
+) -> BaseClient:
+    client = build_client(service, region, settings, key.access_key_id, key.secret_access_key)
     # Load now, off the main thread, what the first request would load after Enter: the
     # operation's model, and the IDNA codec the socket layer uses for the host name.
     client.meta.service_model.operation_model(_OPERATIONS[service])
@@ -158,39 +174,46 @@ def _make_client(service: str, key: LongTermKey, region: str) -> BaseClient:
 def build_client(
     service: str,
     region: str,
+    settings: ClientSettings,
     access_key_id: str,
     secret_access_key: str,
     session_token: str | None = None,
 ) -> BaseClient:
-    """A client signed with exactly these credentials: no retries, bounded time-outs.
+    """A client signed with exactly these credentials: no retries, bounded time-outs, and the
+    other settings of `settings.profile` as botocore reads them (see client_settings.py).
 
-    An endpoint URL from the environment is checked first: botocore would say only
-    `ValueError`, or fail later with the request half made."""
+    `region` is the fallback for when botocore finds none (AWS_DEFAULT_REGION, then the
+    profile's region): the main region of the MFA device's partition. An endpoint URL from
+    the environment is checked first: botocore would say only `ValueError`.
+    """
     check_endpoint_variables(service, os.environ)
     import botocore.config
-    import botocore.session
     from botocore.exceptions import BotoCoreError, InvalidRegionError
 
-    session = botocore.session.Session()
-    # Our profile may exist only in our files or the keyring; botocore must not go looking
-    # for AWS_PROFILE's profile, whose absence would be an error of its own.
-    session.set_config_variable("profile", None)
+    session = settings_session(settings)
+    resolved = session.get_config_variable("region") or region
     config = botocore.config.Config(
         connect_timeout=CONNECT_TIMEOUT,
         read_timeout=READ_TIMEOUT,
         retries={"total_max_attempts": 1},
     )
     try:
-        return session.create_client(
+        client = session.create_client(
             service,
-            region_name=region,
+            region_name=resolved,
             aws_access_key_id=access_key_id,
             aws_secret_access_key=secret_access_key,
             aws_session_token=session_token,
             config=config,
         )
     except InvalidRegionError as err:
-        raise InvalidRegion(region=region) from err
+        # botocore's only variable for it; a profile's own region comes second.
+        origin = (
+            "AWS_DEFAULT_REGION"
+            if os.environ.get("AWS_DEFAULT_REGION")
+            else f"the region of profile {settings.profile} in the config file"
+        )
+        raise InvalidRegion(region=resolved, origin=origin) from err
     except (BotoCoreError, ValueError) as err:
         # An endpoint_url in the config file, a malformed AWS_* setting: named, not quoted.
         raise SdkFailed(
@@ -199,6 +222,14 @@ def build_client(
             next_step="check the AWS_* variables and the config file (endpoint_url and the "
             "like); nothing was sent to AWS",
         ) from err
+    log.debug(
+        "%s client with the settings of %s: region %s, endpoint %s",
+        service,
+        f"profile {settings.profile}" if session.profile else "no profile (not in the files)",
+        resolved,
+        client.meta.endpoint_url,
+    )
+    return client
 
 
 _ENDPOINT_VARIABLES = {"sts": "AWS_ENDPOINT_URL_STS", "iam": "AWS_ENDPOINT_URL_IAM"}

@@ -9,13 +9,19 @@ nor is the command beyond its first word: it can hold a TOTP seed (`oathtool --t
 
 from __future__ import annotations
 
+import contextlib
+import os
+import select
 import shlex
 import subprocess
+import threading
+import time
 
 from mfa_session.codes import code_problem
 from mfa_session.errors import CodeCommandFailed, CodeCommandNotFound, CodeCommandOutput
 
 TIMEOUT_SECONDS = 120  # long enough to find and touch a security key
+OUTPUT_LIMIT = 64 * 1024  # a code is 7 bytes; more is read and dropped, never kept
 
 
 class CommandCode:
@@ -44,13 +50,7 @@ class CommandCode:
     def next_code(self, label: str, *, after_rejection: bool) -> str:  # noqa: ARG002 - no prompt
         program = self._argv[0]
         try:
-            done = subprocess.run(  # noqa: S603 - the person's own configured command
-                self._argv,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                timeout=TIMEOUT_SECONDS,
-                check=False,
-            )
+            status, output = output_until_exit(self._argv, TIMEOUT_SECONDS)
         except FileNotFoundError as err:
             raise CodeCommandNotFound(program=program, origin=self.origin) from err
         except PermissionError as err:
@@ -63,12 +63,12 @@ class CommandCode:
                 origin=self.origin,
                 outcome=f"gave no code within {TIMEOUT_SECONDS}s",
             ) from err
-        if done.returncode != 0:
+        if status != 0:
             raise CodeCommandFailed(
-                program=program, origin=self.origin, outcome=f"exited with {done.returncode}"
+                program=program, origin=self.origin, outcome=f"exited with {status}"
             )
         try:
-            text = done.stdout.decode("utf-8")
+            text = output.decode("utf-8")
         except UnicodeDecodeError:
             raise CodeCommandOutput(
                 program=program, origin=self.origin, reason="its output is not text"
@@ -81,6 +81,72 @@ class CommandCode:
         if problem is not None:
             raise CodeCommandOutput(program=program, origin=self.origin, reason=problem)
         return lines[0]
+
+
+def output_until_exit(argv: list[str], timeout: float) -> tuple[int, bytes]:
+    """Run `argv` with stdin closed: its exit status and what it printed until it exited.
+
+    Reading stops when the program exits, not when its stdout closes: a program that leaves
+    a child in the background (an agent it starts, `sleep 300 &`) hands that child its
+    stdout, which then stays open long after the code was printed. Whatever the program
+    wrote before it exited is in the pipe by then, and is read to the end.
+    Raises subprocess.TimeoutExpired, the program killed, after `timeout` seconds.
+    """
+    read_end, write_end = os.pipe()
+    try:
+        process = subprocess.Popen(  # noqa: S603 - the person's own configured command
+            argv, stdin=subprocess.DEVNULL, stdout=write_end
+        )
+    except BaseException:
+        os.close(read_end)
+        raise
+    finally:
+        os.close(write_end)  # the program's copy is the only one left
+    exited, exit_signal = os.pipe()
+
+    def say_exited() -> None:
+        # This thread closes its own end: closed elsewhere, the number could be reused by
+        # another file before the write.
+        try:
+            process.wait()
+            with contextlib.suppress(OSError):  # the reader has stopped listening
+                os.write(exit_signal, b"x")
+        finally:
+            os.close(exit_signal)
+
+    threading.Thread(target=say_exited, daemon=True).start()
+    output = bytearray()
+    watched = [read_end, exited]
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                process.kill()
+                process.wait()
+                raise subprocess.TimeoutExpired(argv, timeout)
+            readable, _, _ = select.select(watched, [], [], left)
+            if read_end in readable and not _read_into(output, read_end):
+                watched.remove(read_end)  # closed by every writer: only the exit is left
+            if exited in readable:
+                break
+        if read_end in watched:
+            # Without waiting for a writer that is still alive (the background child).
+            os.set_blocking(read_end, False)
+            with contextlib.suppress(BlockingIOError):
+                while _read_into(output, read_end):
+                    pass
+    finally:
+        os.close(exited)
+        os.close(read_end)
+    return process.wait(), bytes(output)
+
+
+def _read_into(output: bytearray, pipe: int) -> bool:
+    """One read from the pipe into `output` (up to OUTPUT_LIMIT kept); False at its end."""
+    chunk = os.read(pipe, 4096)
+    output += chunk[: max(0, OUTPUT_LIMIT - len(output))]
+    return bool(chunk)
 
 
 def first_word(command: str) -> str:

@@ -73,10 +73,7 @@ class IncompleteLongTermKey(MfaSessionError):
 
 
 class InvalidRegion(MfaSessionError):
-    fmt = (
-        "region {region!r} is not an AWS region name (such as eu-west-1): fix the region "
-        "of this profile in the config file"
-    )
+    fmt = "region {region!r} is not an AWS region name (such as eu-west-1): fix {origin}"
     exit_code = ExitCode.NOT_CONFIGURED
 
 

@@ -44,14 +44,19 @@ from mfa_session.profiles import (
     read_config_profiles,
     read_credentials,
 )
-from mfa_session.shortcut import profile_without_picker, valid_until
+from mfa_session.shortcut import profile_without_picker
 from mfa_session.store import LongTermCopy, WriteReport
+from mfa_session.validity import (
+    DEFAULT_DURATION,
+    DEFAULT_MIN_REMAINING,
+    MAX_DURATION,
+    MIN_DURATION,
+    session_seconds,
+    valid_until,
+)
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DURATION = 43200
-MIN_DURATION = 900
-MAX_DURATION = 129600
 CODE_TRIES = 3
 
 
@@ -118,7 +123,7 @@ class LoginRequest:
     duration: int | None = None
     device: str | None = None
     force: bool = False
-    min_remaining: timedelta = timedelta(minutes=15)
+    min_remaining: timedelta = timedelta(minutes=DEFAULT_MIN_REMAINING)
     role: str | None = None
     """For the still-valid check only: the target must hold this role's credentials, assumed
     with the profile's session (None: the profile's own session)."""
@@ -136,7 +141,8 @@ def resolve_profile(
     files: AwsFiles,
     prompter: Prompter,
 ) -> str:
-    """Step 1: --profile, else AWS_PROFILE, else a picker on a terminal, else "default"."""
+    """Step 1: --profile, else AWS_DEFAULT_PROFILE or AWS_PROFILE (botocore's order), else a
+    picker on a terminal, else "default"."""
     named = profile_without_picker(
         explicit,
         environ,
@@ -154,7 +160,9 @@ def still_valid(
     if request.force:
         return None
     section = read_credentials(files).get(request.target, {})
-    expiration = valid_until(section, now, request.min_remaining)
+    configured = read_config_profiles(files).get(request.profile, {}).get("duration_seconds")
+    seconds = session_seconds(request.duration, configured)
+    expiration = valid_until(section, now, request.min_remaining, seconds)
     if expiration is None:
         return None
     credentials = credentials_identity(files.credentials)

@@ -14,7 +14,6 @@ import configparser
 import io
 import os
 from collections.abc import Mapping
-from datetime import datetime
 
 from mfa_session.regular import read_regular
 
@@ -27,6 +26,14 @@ LONG_TERM_SUFFIX = "-long-term"
 """aws-mfa's layout: the key of profile NAME lives in [NAME-long-term]."""
 
 BYTE_ORDER_MARK = "\ufeff"
+
+
+def profile_name(text: str) -> str:
+    """A profile name as given on the command line; ValueError for an empty (or blank) one,
+    which botocore and the files would read as no name, or as [default]."""
+    if not text.strip():
+        raise ValueError("a profile name cannot be empty")
+    return text
 
 
 def credentials_path(environ: Mapping[str, str]) -> str:
@@ -142,17 +149,6 @@ def config_profiles(sections: Sections) -> Sections:
 
 def holds_long_term_key(section: Mapping[str, str]) -> bool:
     return section.get("aws_access_key_id", "").strip().startswith(LONG_TERM_PREFIX)
-
-
-def session_expiration(section: Mapping[str, str]) -> datetime | None:
-    """When the session in `section` ends; None when the section holds no session (no token,
-    a long-term key, or an expiration that is not a time). The login, its shortcut and
-    `status` all judge a section by this one rule."""
-    from mfa_session.timefmt import parse_expiration
-
-    if not section.get("aws_session_token") or holds_long_term_key(section):
-        return None
-    return parse_expiration(section.get("expiration", ""))
 
 
 def loginable_profiles(credentials: Sections, config: Sections) -> list[str]:

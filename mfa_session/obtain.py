@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TextIO
 
 from mfa_session.aws import Boto3Aws, region_for
+from mfa_session.client_settings import ClientSettings
 from mfa_session.code_command import CommandCode
 from mfa_session.codes import CODE_IN_ARGUMENTS, CodeSource, FixedCode, PromptedCode, StdinCode
 from mfa_session.errors import KeyringUnusable, NoKeyring, NoRoleArn, NoStoredSession, NoTerminal
@@ -33,6 +34,7 @@ from mfa_session.models import LoginResult, Outcome, SessionCredentials
 from mfa_session.profiles import AwsFiles, read_config_profiles, read_credentials
 from mfa_session.prompts import QuestionaryPrompter
 from mfa_session.render import local_time, result_line
+from mfa_session.roles import ROLE_DURATION
 from mfa_session.session_flags import FROM_CONFIG
 from mfa_session.state import (
     DeviceMemory,
@@ -47,6 +49,7 @@ from mfa_session.store import preload as preload_store
 from mfa_session.style import Style
 from mfa_session.timefmt import parse_expiration
 from mfa_session.used_codes import GuardedAws
+from mfa_session.validity import DEFAULT_MIN_REMAINING
 from mfa_session.vault import KeyringFirst, KeyringVault
 from mfa_session.visible import visible
 
@@ -73,7 +76,7 @@ class SessionOptions:
     code: str | None = None
     code_command: str | None = None
     force: bool = False
-    min_remaining: int = 15
+    min_remaining: int = DEFAULT_MIN_REMAINING
     assume_role: str | None = None
     role_session_name: str | None = None
     no_keyring: bool = False
@@ -193,7 +196,14 @@ def _obtain(
             request,
             files=files,
             store=store,
-            aws=GuardedAws(Boto3Aws(), UsedSteps(state), codes, profile=profile, terminal=terminal),
+            # Every request goes where `aws --profile PROFILE` would send it.
+            aws=GuardedAws(
+                Boto3Aws(ClientSettings(profile, files)),
+                UsedSteps(state),
+                codes,
+                profile=profile,
+                terminal=terminal,
+            ),
             codes=codes,
             prompter=prompter,
             memory=DeviceMemory(state),
@@ -221,7 +231,17 @@ def _obtain(
         session = stored_session(files, result.profile)
         if role_arn is None or role_target is None:
             return Obtained(result, session, follow_up)
-        return _assume(session, result, role_arn, role_target, options, profile, config, store, now)
+        return _assume(
+            session,
+            result,
+            role_arn,
+            role_target,
+            options,
+            ClientSettings(profile, files),
+            config,
+            store,
+            now,
+        )
 
 
 def _check_role_section(store: RecordingStore, role_target: str | None) -> None:
@@ -252,6 +272,7 @@ def _requests(
     wanted = LoginRequest(
         profile=profile,
         write_profile=role_target,
+        duration=ROLE_DURATION,  # the role's credentials' length, for the renewal margin
         force=options.force,
         min_remaining=minimum,
         role=role_arn,
@@ -298,7 +319,7 @@ def _assume(
     role_arn: str,
     role_target: str,
     options: SessionOptions,
-    profile: str,
+    settings: ClientSettings,
     config: Mapping[str, str],
     store: RecordingStore,
     now: Callable[[], datetime],
@@ -308,9 +329,10 @@ def _assume(
     log.debug("assuming %s with the session of [%s]", role_arn, result.profile)
     role = assume_role(
         session,
+        settings,
         region_for(config.get("region"), None),
         role_arn,
-        options.role_session_name or default_session_name(profile),
+        options.role_session_name or default_session_name(settings.profile),
     )
     report = store.write_session(role_target, role, role=role_arn)
     notices = (*result.notices, *report.notices)

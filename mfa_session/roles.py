@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from mfa_session.aws import build_client, session_from, translated
+from mfa_session.client_settings import ClientSettings
 from mfa_session.models import SessionCredentials
 
 ROLE_DURATION = 3600
@@ -23,13 +24,19 @@ def default_session_name(profile: str) -> str:
 
 def assume_role(
     session: SessionCredentials,
+    settings: ClientSettings,
     region: str,
     role_arn: str,
     session_name: str,
     duration: int = ROLE_DURATION,
 ) -> SessionCredentials:
     client: Any = build_client(
-        "sts", region, session.access_key_id, session.secret_access_key, session.session_token
+        "sts",
+        region,
+        settings,
+        session.access_key_id,
+        session.secret_access_key,
+        session.session_token,
     )
     with translated(f"AssumeRole of {role_arn}", key=None, client=client):
         answer = client.assume_role(

@@ -8,8 +8,41 @@ from __future__ import annotations
 
 import argparse
 
+from mfa_session.inifiles import profile_name
+from mfa_session.validity import DEFAULT_MIN_REMAINING, MAX_MIN_REMAINING, min_remaining_minutes
+
 FROM_CONFIG = "(role_arn of the config profile)"
 """--assume-role given without an ARN: take role_arn from the config profile."""
+
+
+def minutes(text: str) -> int:
+    """argparse's type for --min-remaining: whole minutes, 0 to 36 hours (a usage error,
+    exit 2, before anything else happens)."""
+    try:
+        return min_remaining_minutes(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected whole minutes from 0 to {MAX_MIN_REMAINING} (36 hours), got {text!r}"
+        ) from None
+
+
+def profile(text: str) -> str:
+    """argparse's type for every option that names a profile: an empty name is a usage
+    error (exit 2), never [default]."""
+    try:
+        return profile_name(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def add_min_remaining_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument(
+        "--min-remaining",
+        type=minutes,
+        default=DEFAULT_MIN_REMAINING,
+        metavar="MINUTES",
+        help=f"{help_text} (default: {DEFAULT_MIN_REMAINING}; at most half the session's length)",
+    )
 
 
 def add_code_command_option(parser: argparse.ArgumentParser) -> None:
@@ -41,18 +74,17 @@ def configure_session(parser: argparse.ArgumentParser, *, profile_required: bool
     """The flags of the commands that hand out the session (export, exec, credential-process)."""
     parser.add_argument(
         "--profile",
+        type=profile,
         metavar="NAME",
         required=profile_required,
         help="profile whose session to use"
-        + ("" if profile_required else " (default: AWS_PROFILE, else a picker, else default)"),
+        + (
+            ""
+            if profile_required
+            else " (default: AWS_DEFAULT_PROFILE or AWS_PROFILE, else a picker, else default)"
+        ),
     )
-    parser.add_argument(
-        "--min-remaining",
-        type=int,
-        default=15,
-        metavar="MINUTES",
-        help="log in first when less than this is left of the session (default: 15)",
-    )
+    add_min_remaining_option(parser, "log in first when less than this is left of the session")
     parser.add_argument(
         "--duration", type=int, metavar="SECONDS", help="session length when a login is needed"
     )

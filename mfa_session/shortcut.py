@@ -7,9 +7,10 @@ own start. It understands only the plain flags of a login (--profile, --write-pr
 would be needed, a file is unreadable, a number is not one), returns None and the full
 command runs and decides, so every message and exit code stays the full command's own.
 
-The rules here, which profile, whether its session is still valid and whether it was made
-for this request (`state.WrittenSections.made_for`), are the ones `flow` applies too; this
-module imports nothing but the standard library, `inifiles` and `state`.
+The rules here, which profile, whether its session is still valid (`validity`) and whether
+it was made for this request (`state.WrittenSections.made_for`), are the ones `flow` applies
+too; this module imports nothing but the standard library, `inifiles`, `validity` and
+`state`.
 """
 
 from __future__ import annotations
@@ -18,16 +19,23 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 
 from mfa_session.inifiles import (
+    Sections,
     config_path,
     config_profiles,
     credentials_identity,
     credentials_path,
     loginable_profiles,
+    profile_name,
     read_config_file,
     read_credentials_file,
-    session_expiration,
 )
 from mfa_session.state import WrittenSections, state_path
+from mfa_session.validity import (
+    DEFAULT_MIN_REMAINING,
+    min_remaining_minutes,
+    session_seconds,
+    valid_until,
+)
 
 # `typing` costs a few milliseconds to import; mypy treats any TYPE_CHECKING as true.
 TYPE_CHECKING = False
@@ -35,14 +43,15 @@ if TYPE_CHECKING:
     from typing import TextIO
 
 _WITH_VALUE: dict[str, Callable[[str], object]] = {
-    "--profile": str,
-    "--write-profile": str,
-    "--min-remaining": int,  # the same conversion argparse applies (type=int)
+    "--profile": profile_name,
+    "--write-profile": profile_name,
+    "--min-remaining": min_remaining_minutes,  # the conversion argparse applies (type=)
     "--duration": int,
     "--device": str,
 }
 _SWITCHES = frozenset({"--quiet"})
-DEFAULT_MIN_REMAINING = 15
+PROFILE_VARIABLES = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
+"""Where botocore finds the profile when none is given, in its order."""
 
 
 def profile_without_picker(
@@ -52,14 +61,16 @@ def profile_without_picker(
     interactive: bool,
     choices: Callable[[], list[str]],
 ) -> str | list[str]:
-    """Step 1: --profile, else AWS_PROFILE, else the only choice on a terminal, else "default".
+    """Step 1: --profile, else AWS_DEFAULT_PROFILE, else AWS_PROFILE, else the only choice on
+    a terminal, else "default".
 
     On a terminal with several loginable profiles it returns them: a person picks one.
     """
     if explicit:
         return explicit
-    if environ.get("AWS_PROFILE"):
-        return environ["AWS_PROFILE"]
+    from_environment = environment_profile(environ)
+    if from_environment:
+        return from_environment
     if interactive:
         found = choices()
         if len(found) > 1:
@@ -69,18 +80,14 @@ def profile_without_picker(
     return "default"
 
 
-def valid_until(
-    section: Mapping[str, str], now: datetime, min_remaining: timedelta
-) -> datetime | None:
-    """Step 2: the expiration of the session in `section` when more than `min_remaining` is left.
-
-    None for no session token, a long-term key, an expiration that is not a time, or a
-    session about to end.
-    """
-    expiration = session_expiration(section)
-    if expiration is None or expiration - now <= min_remaining:
-        return None
-    return expiration
+def environment_profile(environ: Mapping[str, str]) -> str | None:
+    """The profile the shell names, read in botocore's order (AWS_DEFAULT_PROFILE first, kept
+    for the AWS CLI's sake), so it is the one every AWS tool in that shell uses. A variable
+    set to nothing (or to blanks) counts as unset."""
+    for variable in PROFILE_VARIABLES:
+        if environ.get(variable, "").strip():
+            return environ[variable]
+    return None
 
 
 def still_valid_exit(
@@ -93,23 +100,30 @@ def still_valid_exit(
     try:
         path = credentials_path(environ)
         credentials = read_credentials_file(path)
+        read_config: list[Sections] = []
+
+        def config() -> Sections:
+            if not read_config:
+                read_config.append(config_profiles(read_config_file(config_path(environ))))
+            return read_config[0]
+
         named = profile_without_picker(
             flags.get("--profile"),
             environ,
             # A terminal on stdin can answer a picker, even with stderr redirected: the full
             # command then asks on /dev/tty (obtain.py).
             interactive=stdin.isatty(),
-            choices=lambda: loginable_profiles(
-                credentials, config_profiles(read_config_file(config_path(environ)))
-            ),
+            choices=lambda: loginable_profiles(credentials, config()),
         )
         if not isinstance(named, str):
             return None
         target = flags.get("--write-profile") or named
-        minutes = int(flags.get("--min-remaining", DEFAULT_MIN_REMAINING))
+        minutes = min_remaining_minutes(flags.get("--min-remaining", str(DEFAULT_MIN_REMAINING)))
+        duration = int(flags["--duration"]) if "--duration" in flags else None
+        seconds = session_seconds(duration, config().get(named, {}).get("duration_seconds"))
         now = datetime.now(timezone.utc)
         section = credentials.get(target, {})
-        expiration = valid_until(section, now, timedelta(minutes=minutes))
+        expiration = valid_until(section, now, timedelta(minutes=minutes), seconds)
         if expiration is None:
             return None
         # Another profile's (or a role's) credentials in the target: the full command logs in.

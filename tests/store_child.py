@@ -49,7 +49,7 @@ def main(mode: str, profile: str) -> int:
         from mfa_session.cli import main as cli_main
 
         fake = FakeAws()
-        login_command.Boto3Aws = lambda: fake  # type: ignore[assignment,misc]
+        login_command.Boto3Aws = lambda _settings: fake  # type: ignore[assignment,misc]
         return cli_main(login_args(profile))
 
     from mfa_session.store import CredentialsStore

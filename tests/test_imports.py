@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ VALID_SESSION = (
     "aws_access_key_id = ASIAEXAMPLEEXAMPLE01\n"
     "aws_secret_access_key = session-secret\n"
     "aws_session_token = session-token\n"
-    "expiration = 2099-01-01T00:00:00Z\n"
+    f"expiration = {datetime.now(timezone.utc) + timedelta(hours=8):%Y-%m-%dT%H:%M:%SZ}\n"
 )
 
 

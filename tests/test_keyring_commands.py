@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -497,7 +498,8 @@ def test_help_and_still_valid_do_not_import_keyring(home: Home) -> None:
 
     home.credentials.write_text(
         "[alice]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = x\n"
-        "aws_session_token = t\nexpiration = 2999-01-01T00:00:00Z\n",
+        "aws_session_token = t\n"
+        f"expiration = {datetime.now(timezone.utc) + timedelta(hours=8):%Y-%m-%dT%H:%M:%SZ}\n",
         encoding="utf-8",
     )
     # atexit also runs after --help's SystemExit.

@@ -8,13 +8,21 @@ inside a read), and that no request is left running.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from mfa_session.aws import Boto3Aws
+from mfa_session.client_settings import ClientSettings
 from mfa_session.errors import AnswerTooSlow
 from mfa_session.models import KeySource, LongTermKey, MfaDevice
+from mfa_session.profiles import AwsFiles
 from tests.emulator import EmulatedUser
 from tests.fault_proxy import Fault, FaultProxy
+
+
+def settings() -> ClientSettings:
+    return ClientSettings("a", AwsFiles.from_environment(os.environ))
 
 
 def test_deadline_closes_the_connection_of_a_trickled_answer(
@@ -25,7 +33,7 @@ def test_deadline_closes_the_connection_of_a_trickled_answer(
     key = LongTermKey(
         aws_user.access_key_id, aws_user.secret_access_key, KeySource.LONG_TERM_SECTION, "a"
     )
-    aws = Boto3Aws(deadline_seconds=3)
+    aws = Boto3Aws(settings(), deadline_seconds=3)
 
     with pytest.raises(AnswerTooSlow) as raised:
         aws.get_session_token(
@@ -46,7 +54,7 @@ def test_deadline_leaves_a_prompt_answer_alone(
         aws_user.access_key_id, aws_user.secret_access_key, KeySource.LONG_TERM_SECTION, "a"
     )
 
-    session = Boto3Aws(deadline_seconds=3).get_session_token(
+    session = Boto3Aws(settings(), deadline_seconds=3).get_session_token(
         key, "us-east-1", MfaDevice(aws_user.mfa_serials[0]), aws_user.code(), 900
     )
 

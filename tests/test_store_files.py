@@ -41,7 +41,7 @@ NOBODY = 65534
 @pytest.fixture(autouse=True)
 def fake_aws(monkeypatch: pytest.MonkeyPatch) -> FakeAws:
     fake = FakeAws()
-    monkeypatch.setattr("mfa_session.obtain.Boto3Aws", lambda: fake)
+    monkeypatch.setattr("mfa_session.obtain.Boto3Aws", lambda _settings: fake)
     return fake
 
 

@@ -1,16 +1,18 @@
 """Run a command with the session in its environment, logging in first when it is missing or
 about to end: mfa-login exec --profile admin -- terraform plan. The command gets
 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_CREDENTIAL_EXPIRATION,
-loses AWS_PROFILE (which would point the SDKs elsewhere), and its exit code is ours.
+loses AWS_PROFILE (which would point the SDKs elsewhere), and mfa-login's process becomes the
+command's: every signal and the exit status are the command's own.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
-import subprocess
+import sys
 from collections.abc import Mapping
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from mfa_session.commands.export import variables
 from mfa_session.errors import CommandNotExecutable, CommandNotFound, UsageError
@@ -46,15 +48,36 @@ def run(
         show_result(obtained.result, stderr, environ)
     child_env = {name: value for name, value in environ.items() if name not in DROPPED}
     child_env.update(variables(obtained.credentials))
-    # Ctrl-C reaches the child (same process group); we wait for its own exit code.
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    become(command, child_env)
+
+
+PYTHONS_OWN_IGNORED = tuple(
+    getattr(signal, name) for name in ("SIGPIPE", "SIGXFSZ") if hasattr(signal, name)
+)
+"""Signals the interpreter ignores for itself at start; a command must get them as a shell
+gives them (subprocess's restore_signals resets the same two)."""
+
+
+def become(command: list[str], env: dict[str, str]) -> NoReturn:
+    """Replace this process with the command (execvpe), as a shell's `exec` does.
+
+    Nothing stands between the command and its signals: Ctrl-C, SIGTERM from a container
+    runtime (as PID 1 the command is PID 1), SIGHUP from a closed terminal reach it directly,
+    and whoever started mfa-login sees the command's own exit status (a shell shows 128 + N
+    for signal N). Dispositions are what mfa-login was started with: handlers the interpreter
+    installed (SIGINT's) fall back to the default at exec, and the two signals it ignores are
+    reset here. Everything mfa-login opened is closed at exec (Python opens files and sockets
+    close-on-exec), which releases its locks; its buffered output is flushed first.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    for number in PYTHONS_OWN_IGNORED:
+        signal.signal(number, signal.SIG_DFL)
     try:
-        done = subprocess.run(command, env=child_env, check=False)  # noqa: S603 - the person's
-    except FileNotFoundError as err:
-        raise CommandNotFound(program=command[0]) from err
-    except PermissionError as err:
-        raise CommandNotExecutable(program=command[0], reason="permission denied") from err
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    # A child killed by a signal exits, like in a shell, as 128 + the signal number.
-    return done.returncode if done.returncode >= 0 else 128 - done.returncode
+        os.execvpe(command[0], command, env)  # noqa: S606 - the person's own command
+    except OSError as err:
+        for number in PYTHONS_OWN_IGNORED:
+            signal.signal(number, signal.SIG_IGN)
+        if isinstance(err, FileNotFoundError):
+            raise CommandNotFound(program=command[0]) from err
+        raise CommandNotExecutable(program=command[0], reason=err.strerror or str(err)) from err

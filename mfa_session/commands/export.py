@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Mapping
 from typing import TextIO
 
+from mfa_session.errors import UsageError
 from mfa_session.models import SessionCredentials
 from mfa_session.session_flags import configure_session
 from mfa_session.timefmt import format_expiration
@@ -74,21 +76,57 @@ def render(session: SessionCredentials, form: str) -> str:
     return "".join(line(name, value) + "\n" for name, value in variables(session).items())
 
 
+# Each format is quoted the way its reader parses it; docs/using-the-session.md names them.
+
+
 def _sh(name: str, value: str) -> str:
+    """POSIX single quotes (sh, bash, zsh): everything inside is literal, newlines included;
+    a quote is closed, given as \\', and opened again."""
     return f"export {name}='" + value.replace("'", "'\\''") + "'"
 
 
 def _fish(name: str, value: str) -> str:
+    """fish's single quotes: literal but for \\\\ and \\', newlines included."""
     return f"set -gx {name} '" + value.replace("\\", "\\\\").replace("'", "\\'") + "';"
 
 
+POWERSHELL_SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
+"""Every character PowerShell's tokenizer takes as a single quote: ' and the four typographic
+ones. Any of them ends a verbatim string; doubled, the pair stands for the second one."""
+
+_POWERSHELL_AS_CHAR = re.compile("([\x00-\x1f\x7f\x85\u2028\u2029])")
+"""Written as [char]0xNN: line breaks (`| Invoke-Expression` runs each line of its input on
+its own, so a line break inside a string would end the statement there) and other controls."""
+
+
 def _powershell(name: str, value: str) -> str:
-    return f"$Env:{name} = '" + value.replace("'", "''") + "'"
+    """A verbatim string, its quote characters doubled; controls joined in as [char]0xNN."""
+    pieces = _POWERSHELL_AS_CHAR.split(value)
+    terms = [_powershell_verbatim(pieces[0])]
+    for control, text in zip(pieces[1::2], pieces[2::2], strict=True):
+        terms.append(f"[char]0x{ord(control):04X}")
+        if text:
+            terms.append(_powershell_verbatim(text))
+    return f"$Env:{name} = " + " + ".join(terms)
+
+
+def _powershell_verbatim(text: str) -> str:
+    return "'" + "".join(c * 2 if c in POWERSHELL_SINGLE_QUOTES else c for c in text) + "'"
+
+
+_DOTENV_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
 
 
 def _dotenv(name: str, value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$")
-    return f'{name}="{escaped}"'
+    """python-dotenv's double quotes: \\\\, \\", \\n and \\r are its escapes, so each value
+    stays on one line. It expands ${VAR} in any value and has no escape for it: such a value
+    is refused rather than written to be read as something else."""
+    if "${" in value:
+        raise UsageError(
+            detail=f"export --format dotenv cannot write {name}: its value holds '${{', which "
+            "dotenv readers expand as a variable; use another --format (sh, json, ...)"
+        )
+    return f'{name}="' + "".join(_DOTENV_ESCAPES.get(c, c) for c in value) + '"'
 
 
 _FORMATS: dict[str, Callable[[str, str], str]] = {

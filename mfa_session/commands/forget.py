@@ -11,13 +11,16 @@ from mfa_session.errors import KeyringItemDamaged, NoKeyringItem, UsageError
 from mfa_session.flow import no_copy_in_file
 from mfa_session.profiles import AwsFiles
 from mfa_session.prompts import QuestionaryPrompter
+from mfa_session.session_flags import profile
 from mfa_session.state import KeyringRecords, state_file
 from mfa_session.vault import SERVICE, KeyringVault
 from mfa_session.visible import visible
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", metavar="NAME", required=True, help="profile to forget")
+    parser.add_argument(
+        "--profile", type=profile, metavar="NAME", required=True, help="profile to forget"
+    )
     parser.add_argument(
         "--yes",
         action="store_true",

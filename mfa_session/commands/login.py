@@ -6,7 +6,12 @@ import argparse
 from collections.abc import Mapping
 from typing import TextIO
 
-from mfa_session.session_flags import add_code_command_option, add_role_options
+from mfa_session.session_flags import (
+    add_code_command_option,
+    add_min_remaining_option,
+    add_role_options,
+    profile,
+)
 from mfa_session.visible import visible
 
 LOGGER = "mfa_session"
@@ -15,8 +20,10 @@ LOGGER = "mfa_session"
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile",
+        type=profile,
         metavar="NAME",
-        help="profile to log in (default: AWS_PROFILE, else a picker on a terminal, else default)",
+        help="profile to log in (default: AWS_DEFAULT_PROFILE or AWS_PROFILE, else a picker on a "
+        "terminal, else default)",
     )
     parser.add_argument(
         "--duration",
@@ -38,15 +45,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--force", action="store_true", help="log in even when the session is still valid"
     )
-    parser.add_argument(
-        "--min-remaining",
-        type=int,
-        default=15,
-        metavar="MINUTES",
-        help="renew when less than this is left of the session (default: 15)",
-    )
+    add_min_remaining_option(parser, "renew when less than this is left of the session")
     parser.add_argument(
         "--write-profile",
+        type=profile,
         metavar="NAME",
         help="section that receives the session (default: the profile itself)",
     )

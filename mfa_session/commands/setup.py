@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import TextIO
 
 from mfa_session.aws import Boto3Aws, region_for
+from mfa_session.client_settings import ClientSettings
 from mfa_session.codes import CODE_IN_ARGUMENTS, CodeSource, FixedCode, PromptedCode, StdinCode
 from mfa_session.errors import KeyringHoldsOtherKey, MalformedAccessKey, UsageError
 from mfa_session.flow import DeviceOrigin, LoginRequest, find_device, key_in_file, login
@@ -26,6 +27,8 @@ from mfa_session.obtain import RecordingStore
 from mfa_session.profiles import AwsFiles, read_config_profiles
 from mfa_session.prompts import QuestionaryPrompter
 from mfa_session.render import result_line
+from mfa_session.session_flags import profile
+from mfa_session.shortcut import environment_profile
 from mfa_session.state import (
     DeviceMemory,
     KeyringRecords,
@@ -42,7 +45,10 @@ from mfa_session.visible import visible
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--profile", metavar="NAME", help="profile to set up (default: AWS_PROFILE, else default)"
+        "--profile",
+        type=profile,
+        metavar="NAME",
+        help="profile to set up (default: AWS_DEFAULT_PROFILE or AWS_PROFILE, else default)",
     )
     parser.add_argument(
         "--access-key-id",
@@ -65,7 +71,7 @@ def run(
 ) -> int:
     interactive = stdin.isatty() and stderr.isatty()
     prompter = QuestionaryPrompter()
-    profile = args.profile or environ.get("AWS_PROFILE") or "default"
+    profile = args.profile or environment_profile(environ) or "default"
     files = AwsFiles.from_environment(environ)
 
     def say(line: str) -> None:
@@ -100,7 +106,7 @@ def run(
     else:
         codes = PromptedCode(prompter)
 
-    aws = Boto3Aws()
+    aws = Boto3Aws(ClientSettings(profile, files))
     config = read_config_profiles(files).get(profile, {})
     # One GetCallerIdentity before anything is stored: a wrong key is said here, not later.
     arn = aws.get_caller_identity(key, region_for(config.get("region"), None))

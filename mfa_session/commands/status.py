@@ -28,12 +28,18 @@ from mfa_session.inifiles import (
     credentials_path,
     read_config_file,
     read_credentials_file,
-    session_expiration,
 )
 from mfa_session.render import local_time
 from mfa_session.state import DeviceMemory, WrittenSections, state_path
 from mfa_session.style import Style
 from mfa_session.timefmt import format_expiration, format_remaining
+from mfa_session.validity import (
+    DEFAULT_MIN_REMAINING,
+    min_remaining_minutes,
+    renewal_margin,
+    session_expiration,
+    session_seconds,
+)
 from mfa_session.visible import visible
 
 # `cli.main` runs the common forms through `quick_exit` before argparse is imported, so
@@ -44,7 +50,6 @@ if TYPE_CHECKING:
     import argparse
     from typing import TextIO
 
-DEFAULT_MIN_REMAINING = 15
 _FOREIGN_CONFIG_KEYS = ("role_arn", "source_profile", "credential_process", "sso_session")
 _COLOURS = {"valid": "green", "expiring": "yellow", "expired": "red", "no session": "dim"}
 _EXIT = {
@@ -57,15 +62,13 @@ _EXIT = {
 
 def configure(parser: argparse.ArgumentParser) -> None:
     # `_plain_options` reads the same flags without argparse: change both together.
-    parser.add_argument("--profile", metavar="NAME", help="only this profile; sets the exit code")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    from mfa_session.session_flags import add_min_remaining_option, profile
+
     parser.add_argument(
-        "--min-remaining",
-        type=int,
-        default=DEFAULT_MIN_REMAINING,
-        metavar="MINUTES",
-        help=f"a session with less than this left is 'expiring' (default: {DEFAULT_MIN_REMAINING})",
+        "--profile", type=profile, metavar="NAME", help="only this profile; sets the exit code"
     )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    add_min_remaining_option(parser, "a session with less than this left is 'expiring'")
     parser.add_argument(
         "--quiet", action="store_true", help="print nothing; the exit code says it (prompts)"
     )
@@ -126,8 +129,8 @@ def run(
         quiet=args.quiet,
         names=args.names,
     )
-    credentials, names = read_managed(environ)
-    return report(options, credentials, names, environ, stdout or sys.stdout)
+    files = read_managed(environ)
+    return report(options, files, environ, stdout or sys.stdout)
 
 
 def quick_exit(argv: Sequence[str], environ: Mapping[str, str], *, stdout: TextIO) -> int | None:
@@ -142,41 +145,50 @@ def quick_exit(argv: Sequence[str], environ: Mapping[str, str], *, stdout: TextI
     if options is None:
         return None
     try:
-        credentials, names = read_managed(environ)
+        files = read_managed(environ)
     except Exception:  # noqa: BLE001 - the full command reports it in its own words
         return None
-    return report(options, credentials, names, environ, stdout)
+    return report(options, files, environ, stdout)
 
 
-def read_managed(environ: Mapping[str, str]) -> tuple[Sections, list[str]]:
-    """The credentials file's sections and the profiles mfa-login manages."""
+class Managed:
+    """The credentials file's sections, the config's profiles, and the profiles mfa-login
+    manages."""
+
+    def __init__(self, credentials: Sections, config: Sections, names: list[str]) -> None:
+        self.credentials = credentials
+        self.config = config
+        self.names = names
+
+    def status(self, name: str, now: datetime, minimum: timedelta) -> ProfileStatus:
+        configured = self.config.get(name, {}).get("duration_seconds")
+        section = self.credentials.get(name, {})
+        return session_status(name, section, now, minimum, session_seconds(None, configured))
+
+
+def read_managed(environ: Mapping[str, str]) -> Managed:
     credentials = read_credentials_file(credentials_path(environ))
+    config = config_profiles(read_config_file(config_path(environ)))
     state = state_path(environ)
     names = managed_profiles(
         credentials,
-        config_profiles(read_config_file(config_path(environ))),
+        config,
         WrittenSections(state).sections(),
         DeviceMemory(state).remembered_profiles(),
     )
-    return credentials, names
+    return Managed(credentials, config, names)
 
 
-def report(
-    options: StatusOptions,
-    credentials: Sections,
-    names: list[str],
-    environ: Mapping[str, str],
-    out: TextIO,
-) -> int:
+def report(options: StatusOptions, files: Managed, environ: Mapping[str, str], out: TextIO) -> int:
     """Print what `options` asks for; the exit code."""
     if options.names:
-        for name in names:
+        for name in files.names:
             print(name, file=out)
         return 0
     now = datetime.now(timezone.utc)
     minimum = timedelta(minutes=options.min_remaining)
-    chosen = [options.profile] if options.profile else names
-    found = [session_status(name, credentials.get(name, {}), now, minimum) for name in chosen]
+    chosen = [options.profile] if options.profile else files.names
+    found = [files.status(name, now, minimum) for name in chosen]
     if not options.quiet:
         if options.json:
             import json
@@ -206,15 +218,17 @@ def managed_profiles(
 
 
 def session_status(
-    name: str, section: Mapping[str, str], now: datetime, minimum: timedelta
+    name: str, section: Mapping[str, str], now: datetime, minimum: timedelta, seconds: int
 ) -> ProfileStatus:
-    expiration = session_expiration(section)
+    """The rule of validity.py: "valid" exactly when a login would use the session as is."""
+    expiration = session_expiration(section, now)
     if expiration is None:
         return ProfileStatus(name, "no session", None)
     left = expiration - now
     if left <= timedelta(0):
         return ProfileStatus(name, "expired", expiration)
-    return ProfileStatus(name, "expiring" if left <= minimum else "valid", expiration)
+    expiring = left <= renewal_margin(minimum, seconds)
+    return ProfileStatus(name, "expiring" if expiring else "valid", expiration)
 
 
 def _print_lines(found: list[ProfileStatus], now: datetime, style: Style, out: TextIO) -> None:
@@ -255,10 +269,12 @@ def _plain_options(argv: Sequence[str]) -> StatusOptions | None:
             value = argv[position]
             position += 1
         if name == "--profile":
+            if not value.strip():
+                return None  # argparse's "a profile name cannot be empty"
             options.profile = value
             continue
         try:
-            options.min_remaining = int(value)  # what argparse's type=int does
+            options.min_remaining = min_remaining_minutes(value)  # what argparse's type= does
         except ValueError:
             return None
     return options

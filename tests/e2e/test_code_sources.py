@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shlex
+import signal
 import time
+from pathlib import Path
 
 import pexpect
 import pytest
@@ -22,6 +27,31 @@ def test_code_command_success(home: Home, emulator: Emulator, aws_user: Emulated
     )
     assert run.code == 0, run.stderr
     assert sections(home.credentials)["admin"]["aws_access_key_id"].startswith("ASIA")
+
+
+def test_code_command_whose_background_child_keeps_stdout_open_does_not_stall_the_login(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, tmp_path: Path
+) -> None:
+    """The program prints the code and exits, leaving a child that holds its stdout for five
+    minutes: the login goes on when the program exits, not when the pipe closes."""
+    configured(home, aws_user)
+    pid_file = tmp_path / "background.pid"
+    script = (
+        f"echo {aws_user.code()}; sleep 300 2>/dev/null & echo $! > {shlex.quote(str(pid_file))}"
+    )
+    try:
+        # The helper's time-out (60 s) is shorter than the child's life (300 s).
+        run = mfa_login(
+            emulator, "--profile", "admin", "--code-command", f"sh -c {shlex.quote(script)}"
+        )
+        background = int(pid_file.read_text())
+        assert run.code == 0, run.stderr
+        os.kill(background, 0)  # still running, holding the pipe: it was not waited for
+        assert sections(home.credentials)["admin"]["aws_access_key_id"].startswith("ASIA")
+    finally:
+        if pid_file.exists():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid_file.read_text()), signal.SIGKILL)
 
 
 @pytest.mark.parametrize(

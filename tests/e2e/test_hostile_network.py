@@ -213,9 +213,9 @@ def test_bad_endpoint_url_is_said_before_anything_is_sent(
 def test_bad_endpoint_url_in_the_config_file_is_named_by_its_error_class(
     home: Home, emulator: Emulator, aws_user: EmulatedUser
 ) -> None:
-    """botocore reads endpoint_url of [default] itself and says only ValueError."""
+    """botocore reads the profile's endpoint_url itself and says only ValueError."""
     before = prepared(home, aws_user)
-    home.config.write_text("[default]\nendpoint_url = not a url\n", encoding="utf-8")
+    home.config.write_text("[profile admin]\nendpoint_url = not a url\n", encoding="utf-8")
 
     run = mfa_login(
         emulator,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -181,3 +182,95 @@ def test_fish_completion_loads_and_completes(home: Home, emulator: Emulator) -> 
     first, second = done.stdout.split("---\n")
     assert sorted(line.split("\t")[0] for line in first.splitlines()) == ["exec", "export"]
     assert [line.split("\t")[0] for line in second.splitlines()] == ["work"]
+
+
+# Profile names that are code to a shell which expands them (compgen -W did, on Tab).
+HOSTILE_NAMES = ("$(touch pwned)", "`touch pwned2`", "dev team")
+
+
+def hostile_profiles(home: Home, tmp_path: Path) -> Path:
+    """The profiles, and an empty folder to complete in: a name that runs leaves a file."""
+    home.config.write_text(
+        "".join(
+            f"[profile {name}]\nmfa_serial = arn:aws:iam::123456789012:mfa/x\n\n"
+            for name in HOSTILE_NAMES
+        ),
+        encoding="utf-8",
+    )
+    folder = tmp_path / "cwd"
+    folder.mkdir()
+    return folder
+
+
+# Complete after --profile with nothing typed, then with a typed prefix (plain and quoted);
+# then read each offered word back as the shell reads the command line it is inserted into.
+COMPLETE_NAMES = r"""
+COMP_WORDS=(mfa-login --profile ''); COMP_CWORD=2; _mfa_login mfa-login '' --profile
+for w in "${COMPREPLY[@]}"; do echo "offered: $w"; eval "printf 'reads: %s\n' $w"; done
+COMP_WORDS=(mfa-login --profile '$(to'); COMP_CWORD=2; _mfa_login mfa-login '$(to' --profile
+echo "prefix: ${COMPREPLY[*]}"
+COMP_WORDS=(mfa-login --profile '\$\(to'); COMP_CWORD=2; _mfa_login mfa-login '\$\(to' --profile
+echo "quoted prefix: ${COMPREPLY[*]}"
+"""
+
+
+@pytest.mark.parametrize(
+    "shell",
+    [
+        pytest.param(["bash", "--norc", "-c"], id="bash"),
+        pytest.param(
+            ["zsh", "-f", "-c"],
+            id="zsh",
+            marks=pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed"),
+        ),
+    ],
+)
+def test_completing_a_profile_named_like_code_runs_nothing_and_offers_it_literally(
+    home: Home, emulator: Emulator, tmp_path: Path, shell: list[str]
+) -> None:
+    folder = hostile_profiles(home, tmp_path)
+    name = "bash" if shell[0] == "bash" else "zsh"
+    done = subprocess.run(
+        [*shell, f'eval "$(mfa-login completion {name})" || exit 3\n{COMPLETE_NAMES}'],
+        capture_output=True,
+        text=True,
+        env=shell_env(emulator),
+        cwd=folder,
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert list(folder.iterdir()) == [], "a profile name ran as a command"
+    lines = done.stdout.splitlines()
+    assert [line for line in lines if line.startswith("reads: ")] == [
+        f"reads: {name}" for name in sorted(HOSTILE_NAMES)
+    ]
+    assert "offered: \\$\\(touch\\ pwned\\)" in lines
+    assert "prefix: \\$\\(touch\\ pwned\\)" in lines
+    assert "quoted prefix: \\$\\(touch\\ pwned\\)" in lines
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed (Debian: fish)")
+def test_fish_completes_a_profile_named_like_code_literally(
+    home: Home, emulator: Emulator, tmp_path: Path
+) -> None:
+    folder = hostile_profiles(home, tmp_path)
+    done = subprocess.run(
+        [
+            "fish",
+            "--no-config",
+            "-c",
+            "mfa-login completion fish | source\ncomplete -C 'mfa-login --profile '\n",
+        ],
+        capture_output=True,
+        text=True,
+        env=shell_env(emulator),
+        cwd=folder,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert list(folder.iterdir()) == []
+    assert sorted(line.split("\t")[0] for line in done.stdout.splitlines()) == sorted(HOSTILE_NAMES)

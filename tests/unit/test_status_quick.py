@@ -102,9 +102,8 @@ COMMON_FORMS = [
     ["--min-remaining=4"],
     ["--min-remaining=600", "--profile", "work"],
     ["--min-remaining", "0", "--profile", "play", "--json", "--quiet"],
-    ["--min-remaining=-5"],
+    ["--min-remaining", "2160", "--profile", "work"],  # at most half of 12 hours
     ["--profile", "work", "--profile", "old"],  # the last one wins, as in argparse
-    ["--profile="],  # empty: every profile, as argparse reads it
 ]
 
 
@@ -184,7 +183,12 @@ def test_a_link_to_nowhere_is_reported_by_the_full_command(
         ["--profile", "work", "--min-remaining"],
         ["--min-remaining", "soon"],
         ["--min-remaining", "-5"],
+        ["--min-remaining=-5"],
+        ["--min-remaining=2161"],
+        ["--min-remaining=99999999999999"],
         ["--min-remaining=1.5"],
+        ["--profile="],  # an empty name: argparse's usage error
+        ["--profile", " "],
         ["--json=yes"],
         ["--quiet=1"],
         ["extra"],
@@ -200,7 +204,16 @@ def test_anything_else_goes_to_argparse(argv: list[str], home: Home) -> None:
 
 
 @pytest.mark.parametrize(
-    "argv", [["--prof", "work"], ["--min-remaining", "soon"], ["--json=yes"], ["extra"]]
+    "argv",
+    [
+        ["--prof", "work"],
+        ["--min-remaining", "soon"],
+        ["--min-remaining=-5"],
+        ["--min-remaining=99999999999999"],
+        ["--profile="],
+        ["--json=yes"],
+        ["extra"],
+    ],
 )
 def test_argparse_still_answers_what_the_quick_path_leaves(
     argv: list[str], home: Home, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch

@@ -16,6 +16,7 @@ import pytest
 
 from mfa_session import aws, cli
 from mfa_session.aws import Boto3Aws
+from mfa_session.client_settings import ClientSettings
 from mfa_session.errors import InvalidRegion
 from mfa_session.flow import LoginRequest, login
 from mfa_session.models import KeySource, LongTermKey, MfaDevice
@@ -64,7 +65,7 @@ class CodeAfterTheClient:
 
 
 def test_the_client_is_built_on_another_thread_while_the_code_is_asked(
-    home: Home, monkeypatch: pytest.MonkeyPatch
+    home: Home,
 ) -> None:
     home.credentials.write_text(
         f"[admin-long-term]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n"
@@ -74,19 +75,22 @@ def test_the_client_is_built_on_another_thread_while_the_code_is_asked(
     builders: list[tuple[str, str, int]] = []
     client = FakeStsClient()
 
-    def make_client(service: str, key: LongTermKey, region: str) -> FakeStsClient:
+    files = AwsFiles(home.credentials, home.config)
+
+    def make_client(
+        service: str, key: LongTermKey, region: str, settings: ClientSettings
+    ) -> FakeStsClient:
         assert key == KEY
+        assert settings == ClientSettings("admin", files)
         builders.append((service, region, threading.get_ident()))
         built.set()
         return client
 
-    monkeypatch.setattr(aws, "_make_client", make_client)
-
     result = login(
         LoginRequest("admin"),
-        files=AwsFiles(home.credentials, home.config),
+        files=files,
         store=CredentialsStore(home.credentials),
-        aws=Boto3Aws(),
+        aws=Boto3Aws(ClientSettings("admin", files), make_client),
         codes=CodeAfterTheClient(built),
         prompter=FakePrompter(),
         memory=DeviceMemory(home.state / "state.json"),
@@ -104,12 +108,13 @@ def test_the_client_is_built_on_another_thread_while_the_code_is_asked(
 
 
 def test_a_failed_warm_up_raises_at_the_call_exactly_as_building_there_would(
-    capsys: pytest.CaptureFixture[str],
+    home: Home, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    settings = ClientSettings("admin", AwsFiles(home.credentials, home.config))
     with pytest.raises(InvalidRegion) as without:
-        aws._make_client("sts", KEY, BAD_REGION)
+        aws._make_client("sts", KEY, BAD_REGION, settings)
 
-    early = Boto3Aws()
+    early = Boto3Aws(settings)
     early.warm_up(KEY, BAD_REGION)  # fails on its thread, silently for now
     with pytest.raises(InvalidRegion) as with_warm_up:
         early.get_session_token(KEY, BAD_REGION, MfaDevice(SERIAL), "123456", 3600)
