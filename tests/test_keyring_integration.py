@@ -22,6 +22,7 @@ import pytest
 from tests.conftest import Home
 from tests.e2e.helpers import MFA_LOGIN, command_env, spawn, write_long_term
 from tests.emulator import EmulatedUser, Emulator
+from tests.emulator.totp import STEP_SECONDS, time_step
 
 pytest_plugins = ["tests.emulator.fixtures"]
 pytestmark = pytest.mark.keyring_integration
@@ -99,7 +100,8 @@ def test_setup_login_and_forget_with_gnome_keyring(
     profile = secret_service
     write_long_term(home, profile, aws_user, layout="long-term")
 
-    code, err = run(emulator, "setup", "--profile", profile, "--code", aws_user.next_code())
+    setup_at = time.time() + STEP_SECONDS  # the next step's code, as next_code() gives it
+    code, err = run(emulator, "setup", "--profile", profile, "--code", aws_user.code(at=setup_at))
 
     assert code == 0, err
     assert (
@@ -118,9 +120,16 @@ def test_setup_login_and_forget_with_gnome_keyring(
     backup = home.credentials.with_name("credentials.mfa-login-backup")
     assert aws_user.secret_access_key in backup.read_text(encoding="utf-8")
 
-    # The previous step's code: still accepted, and not the one setup used.
-    earlier = aws_user.code(at=time.time() - 30)
-    code, err = run(emulator, "--profile", profile, "--force", "--code", earlier)
+    # A code AWS accepts now from any step but the one setup used (setup may have taken
+    # long enough for the clock to reach that step: its code would then be refused).
+    other = next(
+        step
+        for step in (time_step() - 1, time_step(), time_step() + 1)
+        if step != time_step(setup_at)
+    )
+    code, err = run(
+        emulator, "--profile", profile, "--force", "--code", aws_user.code(at=other * STEP_SECONDS)
+    )
     assert code == 0, err
     assert f"{profile}: session valid for" in err
     assert aws_user.secret_access_key not in backup.read_text(encoding="utf-8")
