@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None, *, whole_process: bool = False) -> i
         return _dispatch(arguments, whole_process)
     except (KeyboardInterrupt, EOFError) as stop:
         # SIGTERM or SIGHUP at a prompt arrive as Terminated, a KeyboardInterrupt.
-        from mfa_session.interrupts import Terminated
+        from mfa_session.adapters.interrupts import Terminated
 
         if isinstance(stop, Terminated):
             return _stopped(f"stopped by {stop.name}", 128 + stop.signum)
@@ -100,7 +100,7 @@ def main(argv: Sequence[str] | None = None, *, whole_process: bool = False) -> i
         if isinstance(error, MfaSessionError):
             _say(f"{PROG}: {error}")
             return int(error.exit_code)
-        from mfa_session.bug_report import report_bug
+        from mfa_session.output.bug_report import report_bug
 
         report_bug(error, sys.stderr)
         return int(ExitCode.UNEXPECTED)
@@ -136,7 +136,7 @@ def _dispatch(arguments: list[str], whole_process: bool) -> int:
 def _no_message_escapes() -> None:
     """Once a command runs (after --help has had its say: it needs none of it), no
     exception on any thread may print its message (bug_report.py)."""
-    from mfa_session.bug_report import install_hooks
+    from mfa_session.output.bug_report import install_hooks
 
     install_hooks()
 
@@ -148,7 +148,7 @@ def _quick_exit(arguments: list[str]) -> int | None:
         from mfa_session.commands.status import quick_exit
 
         return quick_exit(arguments[1:], os.environ, stdout=sys.stdout)
-    from mfa_session.shortcut import still_valid_exit
+    from mfa_session.still_valid import still_valid_exit
 
     return still_valid_exit(arguments, os.environ, stdin=sys.stdin, stderr=sys.stderr)
 

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from mfa_session import inifiles
+from mfa_session.rules import files as inifiles
 
 # Defined where the still-valid shortcut reads it without importing dataclasses.
 LONG_TERM_PREFIX = inifiles.LONG_TERM_PREFIX

@@ -26,7 +26,7 @@ from pathlib import Path
 
 # The reading itself lives in `inifiles` (standard library only) so that the still-valid
 # shortcut can use it without this module's imports; these names stay importable from here.
-from mfa_session.inifiles import (
+from mfa_session.rules.files import (
     LONG_TERM_SUFFIX,
     Sections,
     config_path,

@@ -77,6 +77,6 @@ def disk_keyring(monkeypatch: pytest.MonkeyPatch) -> KeyringFile:
 
 def keyring_item(home: Home, profile: str) -> tuple[str, str]:
     """The (service, username) of `profile`'s keyring item for the test's credentials file."""
-    from mfa_session.vault import SERVICE, item_name
+    from mfa_session.adapters.keyring import SERVICE, item_name
 
     return SERVICE, item_name(profile, os.path.realpath(home.credentials))

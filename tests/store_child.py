@@ -45,14 +45,14 @@ def main(mode: str, profile: str) -> int:
     if fault:
         _install_fault(fault, credentials)
     if mode == "login":
-        import mfa_session.obtain as login_command
+        import mfa_session.usecases.session as login_command
         from mfa_session.cli import main as cli_main
 
         fake = FakeAws()
         login_command.Boto3Aws = lambda _settings: fake  # type: ignore[assignment,misc]
         return cli_main(login_args(profile))
 
-    from mfa_session.store import CredentialsStore
+    from mfa_session.store.credentials import CredentialsStore
 
     tag = f"{os.getpid()}X1"
     session = SessionCredentials(

@@ -16,9 +16,10 @@ import pytest
 import yaml
 
 import mfa_session
-from mfa_session import bug_report, cli
+from mfa_session import cli
 from mfa_session.errors import MfaSessionError
 from mfa_session.exit_codes import ExitCode
+from mfa_session.output import bug_report
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -172,10 +173,10 @@ def test_terminal_picture_renders_colours_and_escapes_text(recorder: ModuleType)
 
 
 def test_terminal_picture_shows_the_current_prompt(recorder: ModuleType) -> None:
-    from mfa_session.render import result_line
+    from mfa_session.output.render import result_line
 
     svg = (DOCS / "images" / "login.svg").read_text(encoding="utf-8")
-    prompt_source = inspect.getsource(importlib.import_module("mfa_session.prompts"))
+    prompt_source = inspect.getsource(importlib.import_module("mfa_session.adapters.prompts"))
     result_source = inspect.getsource(result_line)
     remake = "the prompts changed: remake it with `python scripts/record_terminal.py`"
     assert 'f"MFA code for {label}:"' in prompt_source, remake

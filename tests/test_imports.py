@@ -28,10 +28,10 @@ LOGIN_MACHINERY = {
     "argparse",
     "configobj",
     "threading",
-    "mfa_session.flow",
-    "mfa_session.aws",
-    "mfa_session.store",
-    "mfa_session.prompts",
+    "mfa_session.usecases.login",
+    "mfa_session.adapters.aws",
+    "mfa_session.store.credentials",
+    "mfa_session.adapters.prompts",
 }
 VALID_SESSION = (
     "[work]\n"
@@ -84,7 +84,7 @@ def test_still_valid_answers_before_the_login_machinery_loads(
     args: list[str], extra_env: dict[str, str]
 ) -> None:
     modules = imported(*args, env={**os.environ, **extra_env})
-    assert "mfa_session.shortcut" in modules
+    assert "mfa_session.still_valid" in modules
     assert not modules & (THIRD_PARTY | LOGIN_MACHINERY)
 
 
@@ -92,7 +92,7 @@ def test_still_valid_answers_before_the_login_machinery_loads(
 def test_still_valid_through_the_full_command_imports_no_sdk_nor_prompt() -> None:
     # --debug is not one of the shortcut's flags: this is the full login command's path.
     modules = imported("--profile", "work", "--debug")
-    assert "mfa_session.flow" in modules
+    assert "mfa_session.usecases.login" in modules
     assert not modules & THIRD_PARTY
 
 
@@ -100,12 +100,12 @@ def test_help_loads_only_the_parser() -> None:
     modules = imported("--help")
     assert not modules & (THIRD_PARTY | LOGIN_MACHINERY) - {"argparse"}
     # Neither the still-valid shortcut nor the error classes have anything to say to --help.
-    assert not modules & {"mfa_session.shortcut", "mfa_session.errors"}
+    assert not modules & {"mfa_session.still_valid", "mfa_session.errors"}
 
 
 def test_version_answers_before_the_parser_loads() -> None:
     modules = imported("--version")
-    assert not modules & (THIRD_PARTY | LOGIN_MACHINERY | {"mfa_session.shortcut"})
+    assert not modules & (THIRD_PARTY | LOGIN_MACHINERY | {"mfa_session.still_valid"})
 
 
 @pytest.mark.parametrize("name", sorted(set(cli.SUBCOMMANDS) | {"status"}))
@@ -136,7 +136,7 @@ def test_status_answers_before_argparse_loads(args: list[str]) -> None:
     modules = imported("status", *args)
     assert "mfa_session.commands.status" in modules
     assert not modules & (THIRD_PARTY | LOGIN_MACHINERY | STATUS_HEAVY)
-    assert not modules & {"mfa_session.shortcut", "mfa_session.errors", "mfa_session.profiles"}
+    assert not modules & {"mfa_session.still_valid", "mfa_session.errors", "mfa_session.profiles"}
 
 
 @pytest.mark.usefixtures("valid_session")

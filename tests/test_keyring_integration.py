@@ -67,7 +67,7 @@ def secret_service(home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]
 
 def item_of(home: Home, profile: str) -> str:
     """The username of `profile`'s item for the test's credentials file."""
-    from mfa_session.vault import item_name
+    from mfa_session.adapters.keyring import item_name
 
     return item_name(profile, os.path.realpath(home.credentials))
 

@@ -12,8 +12,8 @@ import os
 
 import pytest
 
-from mfa_session.aws import Boto3Aws
-from mfa_session.client_settings import ClientSettings
+from mfa_session.adapters.aws import Boto3Aws
+from mfa_session.adapters.client_settings import ClientSettings
 from mfa_session.errors import AnswerTooSlow
 from mfa_session.models import KeySource, LongTermKey, MfaDevice
 from mfa_session.profiles import AwsFiles

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import boto3
 
 from mfa_session.models import SessionCredentials
-from mfa_session.store import CredentialsStore
+from mfa_session.store.credentials import CredentialsStore
 from tests.conftest import Home
 
 

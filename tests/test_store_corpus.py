@@ -36,7 +36,7 @@ GENERATED_COUNT = 20
 @pytest.fixture
 def fake_aws(monkeypatch: pytest.MonkeyPatch) -> FakeAws:
     fake = FakeAws()
-    monkeypatch.setattr("mfa_session.obtain.Boto3Aws", lambda _settings: fake)
+    monkeypatch.setattr("mfa_session.usecases.session.Boto3Aws", lambda _settings: fake)
     return fake
 
 

@@ -20,8 +20,8 @@ from mfa_session.errors import (
 )
 from mfa_session.exit_codes import ExitCode
 from mfa_session.models import KeySource, LongTermKey, SessionCredentials
-from mfa_session.store import CredentialsStore
-from mfa_session.store_verify import Expected, botocore_view, find_pitfall, verify_edit
+from mfa_session.store.credentials import CredentialsStore
+from mfa_session.store.verify import Expected, botocore_view, find_pitfall, verify_edit
 from tests.conftest import Home
 from tests.store_support import FakeAws, login_args, run_command, temp_files
 
@@ -41,7 +41,7 @@ NOBODY = 65534
 @pytest.fixture(autouse=True)
 def fake_aws(monkeypatch: pytest.MonkeyPatch) -> FakeAws:
     fake = FakeAws()
-    monkeypatch.setattr("mfa_session.obtain.Boto3Aws", lambda _settings: fake)
+    monkeypatch.setattr("mfa_session.usecases.session.Boto3Aws", lambda _settings: fake)
     return fake
 
 
@@ -155,7 +155,7 @@ def test_a_held_lock_means_nothing_is_written(home: Home, monkeypatch: pytest.Mo
     home.credentials.write_text(LONG_TERM)
     home.credentials.chmod(0o600)
     monkeypatch.setattr(
-        "mfa_session.obtain.CredentialsStore",
+        "mfa_session.usecases.session.CredentialsStore",
         functools.partial(CredentialsStore, lock_timeout=0.2),
     )
     with (home.credentials.parent / "credentials.lock").open("w") as held:

@@ -84,7 +84,7 @@ _runs = itertools.count()
 @pytest.fixture
 def fake_aws(monkeypatch: pytest.MonkeyPatch) -> FakeAws:
     fake = FakeAws()
-    monkeypatch.setattr("mfa_session.obtain.Boto3Aws", lambda _settings: fake)
+    monkeypatch.setattr("mfa_session.usecases.session.Boto3Aws", lambda _settings: fake)
     return fake
 
 

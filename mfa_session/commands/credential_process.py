@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from mfa_session.commands.export import credential_process_json
-from mfa_session.session_flags import configure_session
+from mfa_session.commands.session_flags import configure_session
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -34,7 +34,7 @@ def run(
     stderr: TextIO,
 ) -> int:
     # The login machinery loads only when the command runs, never for --help.
-    from mfa_session.obtain import Prompting, SessionOptions, obtain
+    from mfa_session.usecases.session import Prompting, SessionOptions, obtain
 
     obtained = obtain(
         SessionOptions.from_args(args),

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from typing import NoReturn, TextIO
 
 from mfa_session.commands.export import variables
+from mfa_session.commands.session_flags import configure_session
 from mfa_session.errors import CommandNotExecutable, CommandNotFound, UsageError
-from mfa_session.session_flags import configure_session
 
 DROPPED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
 
@@ -36,7 +36,7 @@ def run(
     stderr: TextIO,
 ) -> int:
     # The login machinery loads only when the command runs, never for --help.
-    from mfa_session.obtain import SessionOptions, obtain, show_result
+    from mfa_session.usecases.session import SessionOptions, obtain, show_result
 
     command = list(args.command)
     if command and command[0] == "--":

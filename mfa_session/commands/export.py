@@ -12,9 +12,9 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import TextIO
 
+from mfa_session.commands.session_flags import configure_session
 from mfa_session.errors import UsageError
 from mfa_session.models import SessionCredentials
-from mfa_session.session_flags import configure_session
 from mfa_session.timefmt import format_expiration
 
 
@@ -36,7 +36,7 @@ def run(
     stderr: TextIO,
 ) -> int:
     # The login machinery loads only when the command runs, never for --help.
-    from mfa_session.obtain import SessionOptions, obtain, show_result
+    from mfa_session.usecases.session import SessionOptions, obtain, show_result
 
     obtained = obtain(SessionOptions.from_args(args), environ=environ, stdin=stdin, stderr=stderr)
     if obtained.result.notices or obtained.result.outcome.name == "RENEWED":

@@ -7,13 +7,13 @@ import argparse
 from collections.abc import Mapping
 from typing import TextIO
 
+from mfa_session.adapters.keyring import SERVICE, KeyringVault
+from mfa_session.adapters.prompts import QuestionaryPrompter
+from mfa_session.adapters.state_file import KeyringRecords, state_file
+from mfa_session.commands.session_flags import profile
 from mfa_session.errors import KeyringItemDamaged, NoKeyringItem, UsageError
-from mfa_session.flow import no_copy_in_file
 from mfa_session.profiles import AwsFiles
-from mfa_session.prompts import QuestionaryPrompter
-from mfa_session.session_flags import profile
-from mfa_session.state import KeyringRecords, state_file
-from mfa_session.vault import SERVICE, KeyringVault
+from mfa_session.usecases.login import no_copy_in_file
 from mfa_session.visible import visible
 
 

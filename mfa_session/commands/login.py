@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Mapping
 from typing import TextIO
 
-from mfa_session.session_flags import (
+from mfa_session.commands.session_flags import (
     add_code_command_option,
     add_min_remaining_option,
     add_role_options,
@@ -75,7 +75,7 @@ def run(
 ) -> int:
     # Imported here, not at the top: `--help` needs only configure(). obtain imports no
     # boto3, botocore, questionary or keyring at import time.
-    from mfa_session.obtain import SessionOptions, obtain, show_result
+    from mfa_session.usecases.session import SessionOptions, obtain, show_result
 
     if args.debug:
         _debug_logging(stderr)

@@ -15,21 +15,19 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import TextIO
 
-from mfa_session.aws import Boto3Aws, region_for
-from mfa_session.client_settings import ClientSettings
-from mfa_session.codes import CODE_IN_ARGUMENTS, CodeSource, FixedCode, PromptedCode, StdinCode
-from mfa_session.errors import KeyringHoldsOtherKey, MalformedAccessKey, UsageError
-from mfa_session.flow import DeviceOrigin, LoginRequest, find_device, key_in_file, login
-from mfa_session.login_lock import lock_folder, login_lock
-from mfa_session.migrate import move_into_keyring
-from mfa_session.models import LONG_TERM_PREFIX, SESSION_PREFIX, KeySource, LongTermKey
-from mfa_session.obtain import RecordingStore
-from mfa_session.profiles import AwsFiles, read_config_profiles
-from mfa_session.prompts import QuestionaryPrompter
-from mfa_session.render import result_line
-from mfa_session.session_flags import profile
-from mfa_session.shortcut import environment_profile
-from mfa_session.state import (
+from mfa_session.adapters.aws import Boto3Aws, region_for
+from mfa_session.adapters.client_settings import ClientSettings
+from mfa_session.adapters.code_sources import (
+    CODE_IN_ARGUMENTS,
+    CodeSource,
+    FixedCode,
+    PromptedCode,
+    StdinCode,
+)
+from mfa_session.adapters.keyring import SERVICE, KeyringVault
+from mfa_session.adapters.login_lock import lock_folder, login_lock
+from mfa_session.adapters.prompts import QuestionaryPrompter
+from mfa_session.adapters.state_file import (
     DeviceMemory,
     KeyringRecords,
     LayoutMemory,
@@ -37,9 +35,17 @@ from mfa_session.state import (
     WrittenSections,
     state_file,
 )
-from mfa_session.store import CredentialsStore
-from mfa_session.used_codes import GuardedAws
-from mfa_session.vault import SERVICE, KeyringVault
+from mfa_session.commands.session_flags import profile
+from mfa_session.errors import KeyringHoldsOtherKey, MalformedAccessKey, UsageError
+from mfa_session.models import LONG_TERM_PREFIX, SESSION_PREFIX, KeySource, LongTermKey
+from mfa_session.output.render import result_line
+from mfa_session.profiles import AwsFiles, read_config_profiles
+from mfa_session.still_valid import environment_profile
+from mfa_session.store.credentials import CredentialsStore
+from mfa_session.usecases.keyring_move import move_into_keyring
+from mfa_session.usecases.login import DeviceOrigin, LoginRequest, find_device, key_in_file, login
+from mfa_session.usecases.session import RecordingStore
+from mfa_session.usecases.used_codes import GuardedAws
 from mfa_session.visible import visible
 
 

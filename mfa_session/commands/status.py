@@ -19,8 +19,11 @@ import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 
+from mfa_session.adapters.state_file import DeviceMemory, WrittenSections, state_path
 from mfa_session.exit_codes import ExitCode
-from mfa_session.inifiles import (
+from mfa_session.output.render import local_time
+from mfa_session.output.style import Style
+from mfa_session.rules.files import (
     LONG_TERM_SUFFIX,
     Sections,
     config_path,
@@ -29,17 +32,14 @@ from mfa_session.inifiles import (
     read_config_file,
     read_credentials_file,
 )
-from mfa_session.render import local_time
-from mfa_session.state import DeviceMemory, WrittenSections, state_path
-from mfa_session.style import Style
-from mfa_session.timefmt import format_expiration, format_remaining
-from mfa_session.validity import (
+from mfa_session.rules.validity import (
     DEFAULT_MIN_REMAINING,
     min_remaining_minutes,
     renewal_margin,
     session_expiration,
     session_seconds,
 )
+from mfa_session.timefmt import format_expiration, format_remaining
 from mfa_session.visible import visible
 
 # `cli.main` runs the common forms through `quick_exit` before argparse is imported, so
@@ -62,7 +62,7 @@ _EXIT = {
 
 def configure(parser: argparse.ArgumentParser) -> None:
     # `_plain_options` reads the same flags without argparse: change both together.
-    from mfa_session.session_flags import add_min_remaining_option, profile
+    from mfa_session.commands.session_flags import add_min_remaining_option, profile
 
     parser.add_argument(
         "--profile", type=profile, metavar="NAME", help="only this profile; sets the exit code"

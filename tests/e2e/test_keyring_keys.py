@@ -17,7 +17,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from mfa_session.vault import SERVICE, item_name
+from mfa_session.adapters.keyring import SERVICE, item_name
 from tests.conftest import Home
 from tests.e2e.helpers import command_env, mfa_login, write_config, write_long_term
 from tests.emulator import EmulatedUser, Emulator

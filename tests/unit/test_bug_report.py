@@ -12,8 +12,8 @@ import pytest
 from botocore.parsers import ResponseParserError
 
 from mfa_session import cli
-from mfa_session.bug_report import format_bug
 from mfa_session.errors import AnswerUnreadable
+from mfa_session.output.bug_report import format_bug
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 TOKEN = "IQoJb3JpZ2luX2VjEXAMPLETOKEN"
@@ -99,7 +99,7 @@ def test_no_thread_nor_uncaught_exception_prints_its_message() -> None:
     program = textwrap.dedent(
         f"""
         import threading
-        from mfa_session.bug_report import install_hooks
+        from mfa_session.output.bug_report import install_hooks
 
         install_hooks()
         thread = threading.Thread(target=lambda: {{}}[{SECRET!r}])

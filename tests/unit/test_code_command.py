@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from mfa_session.code_command import OUTPUT_LIMIT, output_until_exit
+from mfa_session.adapters.code_command import OUTPUT_LIMIT, output_until_exit
 
 
 def test_everything_printed_before_the_exit_is_read_although_a_child_keeps_the_pipe() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from mfa_session.adapters.state_file import DeviceMemory, WrittenSections
 from mfa_session.errors import (
     CodeRejected,
     DeviceNotAssociated,
@@ -21,11 +22,10 @@ from mfa_session.errors import (
     TooManyRejectedCodes,
     UsageError,
 )
-from mfa_session.flow import LoginRequest, login, resolve_profile
 from mfa_session.models import Outcome
 from mfa_session.profiles import AwsFiles
-from mfa_session.state import DeviceMemory, WrittenSections
-from mfa_session.store import CredentialsStore
+from mfa_session.store.credentials import CredentialsStore
+from mfa_session.usecases.login import LoginRequest, login, resolve_profile
 from tests.conftest import Home
 from tests.unit.fakes import (
     KEY_ID,

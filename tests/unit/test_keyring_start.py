@@ -18,7 +18,7 @@ from tests.conftest import Home
 DISCOVER = """
 import json, sys
 if sys.argv[1] == "skip":
-    from mfa_session.vault import skip_macos_bindings
+    from mfa_session.adapters.keyring import skip_macos_bindings
     skip_macos_bindings()
 import keyring
 from keyring import backend

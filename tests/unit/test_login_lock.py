@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from mfa_session.adapters.login_lock import login_lock
 from mfa_session.errors import AnotherLoginRunning
-from mfa_session.login_lock import login_lock
 
 CREDENTIALS = "/home/alice/.aws/credentials"
 

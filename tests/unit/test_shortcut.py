@@ -8,7 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from mfa_session import cli, shortcut
+from mfa_session import cli
+from mfa_session import still_valid as shortcut
 from mfa_session.exit_codes import ExitCode
 from tests.conftest import Home
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mfa_session.state import KeyringRecords, WrittenSections
+from mfa_session.adapters.state_file import KeyringRecords, WrittenSections
 
 FILE = "/home/alice/.aws/credentials"
 SESSION = {"aws_access_key_id": "ASIASESSION0001", "aws_session_token": "t"}

@@ -23,13 +23,13 @@ def test_preload_loads_the_edit_machinery_off_the_main_thread() -> None:
     done = run_child(
         """
         import sys, threading
-        from mfa_session import store
+        from mfa_session.store import credentials as store
         assert "configobj" not in sys.modules
         store.preload()
         for thread in threading.enumerate():
             if thread.name == "store-preload":
                 thread.join()
-        assert "mfa_session.store_edit" in sys.modules
+        assert "mfa_session.store.edit" in sys.modules
         assert "configobj" in sys.modules
         print("ok")
         """
@@ -51,7 +51,7 @@ def test_a_failed_preload_is_silent_and_fails_again_where_the_edit_runs(tmp_path
                 return None
 
         sys.meta_path.insert(0, Refuse())
-        from mfa_session import store
+        from mfa_session.store import credentials as store
         from mfa_session.models import SessionCredentials
         store.preload()
         for thread in threading.enumerate():

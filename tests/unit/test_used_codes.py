@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from mfa_session.adapters.state_file import UsedSteps
 from mfa_session.errors import CodeStepUsed
 from mfa_session.models import KeySource, LongTermKey, MfaDevice
-from mfa_session.state import UsedSteps
-from mfa_session.used_codes import GuardedAws
+from mfa_session.usecases.used_codes import GuardedAws
 from tests.unit.fakes import KEY_ID, SECRET, FakeAws, ScriptedCodes
 
 KEY = LongTermKey(KEY_ID, SECRET, KeySource.LONG_TERM_SECTION, "admin-long-term")

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from mfa_session.validity import (
+from mfa_session.rules.validity import (
     DEFAULT_DURATION,
     min_remaining_minutes,
     renewal_margin,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mfa_session.errors import NoLongTermKey
-from mfa_session.render import still_valid_line
+from mfa_session.output.render import still_valid_line
 from mfa_session.visible import visible
 
 

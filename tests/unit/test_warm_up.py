@@ -14,15 +14,16 @@ from typing import Any
 
 import pytest
 
-from mfa_session import aws, cli
-from mfa_session.aws import Boto3Aws
-from mfa_session.client_settings import ClientSettings
+from mfa_session import cli
+from mfa_session.adapters import aws
+from mfa_session.adapters.aws import Boto3Aws
+from mfa_session.adapters.client_settings import ClientSettings
+from mfa_session.adapters.state_file import DeviceMemory, WrittenSections
 from mfa_session.errors import InvalidRegion
-from mfa_session.flow import LoginRequest, login
 from mfa_session.models import KeySource, LongTermKey, MfaDevice
 from mfa_session.profiles import AwsFiles
-from mfa_session.state import DeviceMemory, WrittenSections
-from mfa_session.store import CredentialsStore
+from mfa_session.store.credentials import CredentialsStore
+from mfa_session.usecases.login import LoginRequest, login
 from tests.conftest import Home
 from tests.unit.fakes import KEY_ID, SECRET, EmptyVault, FakePrompter, clock
 

@@ -18,11 +18,11 @@ import time
 from collections.abc import Callable
 from typing import Protocol, TextIO
 
-from mfa_session.aws import AwsApi
-from mfa_session.codes import CodeSource
+from mfa_session.adapters.aws import AwsApi
+from mfa_session.adapters.code_sources import CodeSource
+from mfa_session.adapters.state_file import STEP_SECONDS, seconds_to_next_step
 from mfa_session.errors import CodeStepUsed, MfaSessionError
 from mfa_session.models import LongTermKey, MfaDevice, SessionCredentials
-from mfa_session.state import STEP_SECONDS, seconds_to_next_step
 from mfa_session.visible import visible
 
 

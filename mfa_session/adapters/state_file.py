@@ -15,7 +15,7 @@ import math
 import os
 from collections.abc import Callable, Mapping
 
-from mfa_session.regular import read_regular
+from mfa_session.rules.regular import read_regular
 
 # `status` reads this file on its quick path: pathlib, tempfile, hashlib and typing cost it
 # milliseconds, so they load only where a write or a hash needs them (mypy treats any
@@ -77,7 +77,7 @@ class _StateFile:
     def _transaction(self, change: Callable[[dict[str, Any]], bool]) -> None:
         from pathlib import Path
 
-        from mfa_session.store_files import (
+        from mfa_session.store.files import (
             PRIVATE_FILE,
             Ownership,
             exclusive_lock,

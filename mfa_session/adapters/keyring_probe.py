@@ -28,7 +28,7 @@ ANSWER_TIMEOUT = 30.0
 _CHILD = (
     "import sys\n"
     "sys.path[:] = sys.argv[1:]\n"
-    "from mfa_session.keyring_probe import answer\n"
+    "from mfa_session.adapters.keyring_probe import answer\n"
     "sys.exit(answer())\n"
 )
 
@@ -69,8 +69,8 @@ def read_in_another_process(environ: Mapping[str, str], item: str, expected: str
 
 def answer() -> int:
     """The second process: read the item named on stdin, print its salted digest as JSON."""
+    from mfa_session.adapters.keyring import KeyringVault
     from mfa_session.errors import KeyringLocked, MfaSessionError, NoKeyring
-    from mfa_session.vault import KeyringVault
 
     request = json.loads(sys.stdin.readline())
     reply: dict[str, str | None]

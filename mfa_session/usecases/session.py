@@ -20,23 +20,21 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta, timezone
 from typing import TextIO
 
-from mfa_session.aws import Boto3Aws, region_for
-from mfa_session.client_settings import ClientSettings
-from mfa_session.code_command import CommandCode
-from mfa_session.codes import CODE_IN_ARGUMENTS, CodeSource, FixedCode, PromptedCode, StdinCode
-from mfa_session.errors import KeyringUnusable, NoKeyring, NoRoleArn, NoStoredSession, NoTerminal
-from mfa_session.flow import LoginRequest, login, resolve_profile, still_valid
-from mfa_session.inifiles import credentials_identity
-from mfa_session.journal import JOURNAL, WriteJournal
-from mfa_session.login_lock import WAIT_SECONDS, lock_folder, login_lock
-from mfa_session.migrate import BackupRelease, login_vault, offer_move
-from mfa_session.models import LoginResult, Outcome, SessionCredentials
-from mfa_session.profiles import AwsFiles, read_config_profiles, read_credentials
-from mfa_session.prompts import QuestionaryPrompter
-from mfa_session.render import local_time, result_line
-from mfa_session.roles import ROLE_DURATION
-from mfa_session.session_flags import FROM_CONFIG
-from mfa_session.state import (
+from mfa_session.adapters.aws import Boto3Aws, region_for
+from mfa_session.adapters.client_settings import ClientSettings
+from mfa_session.adapters.code_command import CommandCode
+from mfa_session.adapters.code_sources import (
+    CODE_IN_ARGUMENTS,
+    CodeSource,
+    FixedCode,
+    PromptedCode,
+    StdinCode,
+)
+from mfa_session.adapters.keyring import KeyringFirst, KeyringVault
+from mfa_session.adapters.login_lock import WAIT_SECONDS, lock_folder, login_lock
+from mfa_session.adapters.prompts import QuestionaryPrompter
+from mfa_session.adapters.roles import ROLE_DURATION
+from mfa_session.adapters.state_file import (
     DeviceMemory,
     KeyringRecords,
     LayoutMemory,
@@ -44,13 +42,21 @@ from mfa_session.state import (
     WrittenSections,
     state_file,
 )
-from mfa_session.store import CredentialsStore, LongTermCopy, WriteReport
-from mfa_session.store import preload as preload_store
-from mfa_session.style import Style
+from mfa_session.commands.session_flags import FROM_CONFIG
+from mfa_session.errors import KeyringUnusable, NoKeyring, NoRoleArn, NoStoredSession, NoTerminal
+from mfa_session.journal import JOURNAL, WriteJournal
+from mfa_session.models import LoginResult, Outcome, SessionCredentials
+from mfa_session.output.render import local_time, result_line
+from mfa_session.output.style import Style
+from mfa_session.profiles import AwsFiles, read_config_profiles, read_credentials
+from mfa_session.rules.files import credentials_identity
+from mfa_session.rules.validity import DEFAULT_MIN_REMAINING
+from mfa_session.store.credentials import CredentialsStore, LongTermCopy, WriteReport
+from mfa_session.store.credentials import preload as preload_store
 from mfa_session.timefmt import parse_expiration
-from mfa_session.used_codes import GuardedAws
-from mfa_session.validity import DEFAULT_MIN_REMAINING
-from mfa_session.vault import KeyringFirst, KeyringVault
+from mfa_session.usecases.keyring_move import BackupRelease, login_vault, offer_move
+from mfa_session.usecases.login import LoginRequest, login, resolve_profile, still_valid
+from mfa_session.usecases.used_codes import GuardedAws
 from mfa_session.visible import visible
 
 log = logging.getLogger("mfa_session")
@@ -324,7 +330,7 @@ def _assume(
     store: RecordingStore,
     now: Callable[[], datetime],
 ) -> Obtained:
-    from mfa_session.roles import assume_role, default_session_name
+    from mfa_session.adapters.roles import assume_role, default_session_name
 
     log.debug("assuming %s with the session of [%s]", role_arn, result.profile)
     role = assume_role(

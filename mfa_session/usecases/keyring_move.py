@@ -13,15 +13,15 @@ import logging
 from collections.abc import Callable
 from typing import Protocol
 
+from mfa_session.adapters.keyring import SERVICE, FileOnly, KeyringFirst, KeyringVault
+from mfa_session.adapters.state_file import KeyringRecords, LayoutMemory
 from mfa_session.errors import KeyringUnusable, MfaSessionError
-from mfa_session.flow import file_names_key, key_in_file
 from mfa_session.journal import JOURNAL, WriteJournal
 from mfa_session.models import KeySource, LongTermKey
 from mfa_session.profiles import AwsFiles
-from mfa_session.state import KeyringRecords, LayoutMemory
-from mfa_session.store import WriteReport
-from mfa_session.store_files import BACKUP_SUFFIX
-from mfa_session.vault import SERVICE, FileOnly, KeyringFirst, KeyringVault
+from mfa_session.store.credentials import WriteReport
+from mfa_session.store.files import BACKUP_SUFFIX
+from mfa_session.usecases.login import file_names_key, key_in_file
 
 log = logging.getLogger("mfa_session")
 

@@ -17,7 +17,7 @@ import subprocess
 import threading
 import time
 
-from mfa_session.codes import code_problem
+from mfa_session.adapters.code_sources import code_problem
 from mfa_session.errors import CodeCommandFailed, CodeCommandNotFound, CodeCommandOutput
 
 TIMEOUT_SECONDS = 120  # long enough to find and touch a security key

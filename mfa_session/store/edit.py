@@ -2,7 +2,7 @@
 
 configobj keeps comments, blank lines and key order, which configparser would drop. What it
 changes on the way is listed in docs/files.md; what it cannot keep is refused before this
-runs (store_verify).
+runs (store.verify).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from mfa_session.models import LONG_TERM_PREFIX, SessionCredentials
 from mfa_session.timefmt import format_expiration
 
 if TYPE_CHECKING:
-    from mfa_session.store import LongTermCopy
+    from mfa_session.store.credentials import LongTermCopy
 
 SESSION_KEYS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "expiration")
 LONG_TERM_KEYS = ("aws_access_key_id", "aws_secret_access_key")

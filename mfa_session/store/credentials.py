@@ -5,13 +5,13 @@ profile reads exactly as before, and comments stay. One `write_session`:
 
 1. follows a symlinked file to its target (the link stays; a dangling link is an error,
    and so is a link of another user); the file must be a regular file of this user
-   (store_files has the rules);
+   (store.files has the rules);
 2. takes an exclusive lock on `<name>.lock` beside the file, waiting at most
    `lock_timeout` seconds ("another mfa-login is writing this file"), and reads the file
    again under it;
 3. refuses constructs configobj cannot carry over (a `;` comment, an indented continuation
-   line, `[ name ]`, ...), naming the line (store_verify);
-4. edits one section with configobj (store_edit), refusing a section that holds a long-term
+   line, `[ name ]`, ...), naming the line (store.verify);
+4. edits one section with configobj (store.edit), refusing a section that holds a long-term
    `AKIA` key, that another tool manages, or whose name cannot be written;
 5. keeps one backup, `<name>.mfa-login-backup` (mode 0600), written before the first
    change of each day: restore it with `cp -p <name>.mfa-login-backup <name>`. While it
@@ -20,7 +20,7 @@ profile reads exactly as before, and comments stay. One `write_session`:
 6. writes a temp file in the same folder with the file's mode and group (a mode open to
    group or others is tightened to 0600, with a notice; a new file is 0600 in a 0700
    folder), fsyncs it, checks it with botocore's own loader, renames it over the file and
-   fsyncs the folder (store_files).
+   fsyncs the folder (store.files).
 
 `check_session_write` runs the same steps with a placeholder session and stops before the
 backup and the rename: the login asks it before the code is spent.
@@ -47,10 +47,10 @@ from mfa_session.errors import (
     UnreadableFile,
     WriteFailed,
 )
-from mfa_session.inifiles import ini_text
 from mfa_session.models import LongTermKey, SessionCredentials
-from mfa_session.regular import read_regular
-from mfa_session.store_files import (
+from mfa_session.rules.files import ini_text
+from mfa_session.rules.regular import read_regular
+from mfa_session.store.files import (
     PRIVATE_DIR,
     PRIVATE_FILE,
     Ownership,
@@ -67,7 +67,7 @@ from mfa_session.store_files import (
 if TYPE_CHECKING:
     from configobj import ConfigObj
 
-    from mfa_session import store_verify
+    from mfa_session.store import verify as store_verify
 
 __all__ = ["CredentialsStore", "LongTermCopy", "WriteReport"]
 
@@ -101,7 +101,7 @@ def preload() -> None:
 
     def load() -> None:
         with contextlib.suppress(Exception):
-            from mfa_session import store_edit, store_verify  # noqa: F401 - loading is the point
+            from mfa_session.store import edit, verify  # noqa: F401 - loading is the point
 
     threading.Thread(target=load, name="store-preload", daemon=True).start()
 
@@ -151,8 +151,8 @@ class CredentialsStore:
         target: str, session: SessionCredentials, keep_long_term_in: LongTermCopy | None
     ) -> Callable[[ConfigObj], store_verify.Expected]:
         def change(document: ConfigObj) -> store_verify.Expected:
-            from mfa_session.store_edit import apply_session
-            from mfa_session.store_verify import Expected
+            from mfa_session.store.edit import apply_session
+            from mfa_session.store.verify import Expected
 
             return Expected(written=apply_session(document, target, session, keep_long_term_in))
 
@@ -167,8 +167,8 @@ class CredentialsStore:
         """
 
         def change(document: ConfigObj) -> store_verify.Expected:
-            from mfa_session.store_edit import remove_long_term
-            from mfa_session.store_verify import Expected
+            from mfa_session.store.edit import remove_long_term
+            from mfa_session.store.verify import Expected
 
             return Expected(removed=remove_long_term(document, key.section, key.access_key_id))
 
@@ -181,7 +181,7 @@ class CredentialsStore:
         the secret is still in it after the edit (in a comment, say), and the backup is
         left as it was.
         """
-        from mfa_session import store_edit
+        from mfa_session.store import edit as store_edit
 
         real = self._real_path()
         backup = backup_path(real)
@@ -218,7 +218,8 @@ class CredentialsStore:
         """One locked, checked, atomic read-modify-write of the file (`commit=False`: all of
         it but the backup and the rename, so that nothing changes)."""
         # configobj and botocore load here, before the lock and off the still-valid path.
-        from mfa_session import store_edit, store_verify
+        from mfa_session.store import edit as store_edit
+        from mfa_session.store import verify as store_verify
 
         try:
             real = self._real_path()
@@ -336,7 +337,7 @@ def _check_creatable(folder: Path) -> None:
 def _botocore_before(real: Path, original: bytes) -> dict[str, dict[str, str]]:
     from botocore.exceptions import ConfigParseError
 
-    from mfa_session.store_verify import botocore_view, error_line  # loaded before the lock
+    from mfa_session.store.verify import botocore_view, error_line  # loaded before the lock
 
     if not original:
         return {}

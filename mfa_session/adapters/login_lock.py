@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from mfa_session.errors import AnotherLoginRunning, MfaSessionError
-from mfa_session.store_files import open_own_file, own_folder
+from mfa_session.store.files import open_own_file, own_folder
 
 log = logging.getLogger("mfa_session")
 

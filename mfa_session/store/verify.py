@@ -167,7 +167,7 @@ def _value_problem(key: str, delimiter: str, value: str) -> str | None:
                 "a value that opens a quote and does not end with it, which configobj cannot keep"
             )
         return None
-    # A '#' after a value is part of it for botocore; store_edit writes it back as read.
+    # A '#' after a value is part of it for botocore; store.edit writes it back as read.
     return None
 
 

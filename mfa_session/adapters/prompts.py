@@ -14,8 +14,8 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
-from mfa_session.codes import code_problem
-from mfa_session.interrupts import terminal_kept
+from mfa_session.adapters.code_sources import code_problem
+from mfa_session.adapters.interrupts import terminal_kept
 from mfa_session.visible import visible
 
 

@@ -15,7 +15,7 @@ import io
 import os
 from collections.abc import Mapping
 
-from mfa_session.regular import read_regular
+from mfa_session.rules.regular import read_regular
 
 Sections = dict[str, dict[str, str]]
 

@@ -46,7 +46,7 @@ from mfa_session.errors import (
     OwnedByAnotherUser,
     PlantedLink,
 )
-from mfa_session.regular import not_regular
+from mfa_session.rules.regular import not_regular
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700

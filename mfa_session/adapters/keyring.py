@@ -45,8 +45,8 @@ from mfa_session.errors import (
     KeyringUnusable,
     NoKeyring,
 )
-from mfa_session.inifiles import credentials_identity, credentials_path
 from mfa_session.models import LONG_TERM_PREFIX, KeySource, LongTermKey
+from mfa_session.rules.files import credentials_identity, credentials_path
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -130,7 +130,7 @@ class KeyringVault:
             )
         # A session-only collection passes the read-back above and is empty for the next run.
         if self._second_reader is None:
-            from mfa_session.keyring_probe import read_in_another_process
+            from mfa_session.adapters.keyring_probe import read_in_another_process
 
             self._second_reader = read_in_another_process
         elsewhere = self._second_reader(self._environ, item, payload)
@@ -271,7 +271,7 @@ class KeyringFirst:
         return key
 
     def _way_back(self, profile: str, key_id: str) -> str:
-        from mfa_session.store_files import BACKUP_SUFFIX
+        from mfa_session.store.files import BACKUP_SUFFIX
 
         again = f"mfa-login setup --profile {profile}"
         if key_id in self._records.backup_keeps(self.keyring.credentials_file):

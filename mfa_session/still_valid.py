@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 
-from mfa_session.inifiles import (
+from mfa_session.adapters.state_file import WrittenSections, state_path
+from mfa_session.rules.files import (
     Sections,
     config_path,
     config_profiles,
@@ -29,8 +30,7 @@ from mfa_session.inifiles import (
     read_config_file,
     read_credentials_file,
 )
-from mfa_session.state import WrittenSections, state_path
-from mfa_session.validity import (
+from mfa_session.rules.validity import (
     DEFAULT_MIN_REMAINING,
     min_remaining_minutes,
     session_seconds,
@@ -135,8 +135,8 @@ def still_valid_exit(
     if not made_for_us:
         return None
     if "--quiet" not in flags:
-        from mfa_session.render import still_valid_line
-        from mfa_session.style import Style
+        from mfa_session.output.render import still_valid_line
+        from mfa_session.output.style import Style
 
         shown = datetime.now(timezone.utc)
         style = Style(stderr, environ)

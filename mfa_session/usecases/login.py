@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from mfa_session.aws import AwsApi, region_for
-from mfa_session.codes import CodeSource
+from mfa_session.adapters.aws import AwsApi, region_for
+from mfa_session.adapters.code_sources import CodeSource
 from mfa_session.errors import (
     CodeRejected,
     DeviceNotAssociated,
@@ -26,7 +26,6 @@ from mfa_session.errors import (
     TooManyRejectedCodes,
     UsageError,
 )
-from mfa_session.inifiles import credentials_identity
 from mfa_session.models import (
     SESSION_PREFIX,
     KeySource,
@@ -44,9 +43,8 @@ from mfa_session.profiles import (
     read_config_profiles,
     read_credentials,
 )
-from mfa_session.shortcut import profile_without_picker
-from mfa_session.store import LongTermCopy, WriteReport
-from mfa_session.validity import (
+from mfa_session.rules.files import credentials_identity
+from mfa_session.rules.validity import (
     DEFAULT_DURATION,
     DEFAULT_MIN_REMAINING,
     MAX_DURATION,
@@ -54,6 +52,8 @@ from mfa_session.validity import (
     session_seconds,
     valid_until,
 )
+from mfa_session.still_valid import profile_without_picker
+from mfa_session.store.credentials import LongTermCopy, WriteReport
 
 log = logging.getLogger(__name__)
 
@@ -301,7 +301,7 @@ def no_copy_in_file(profile: str, key: LongTermKey, files: AwsFiles) -> str | No
 
 def key_in_file(profile: str, files: AwsFiles) -> LongTermKey | None:
     """Step 3 without the keyring: the key the credentials file holds for `profile`, if any."""
-    from mfa_session.vault import FileOnly
+    from mfa_session.adapters.keyring import FileOnly
 
     try:
         return _long_term_key(profile, read_credentials(files), FileOnly(), files)

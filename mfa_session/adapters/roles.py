@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mfa_session.aws import build_client, session_from, translated
-from mfa_session.client_settings import ClientSettings
+from mfa_session.adapters.aws import build_client, session_from, translated
+from mfa_session.adapters.client_settings import ClientSettings
 from mfa_session.models import SessionCredentials
 
 ROLE_DURATION = 3600

@@ -16,8 +16,8 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from mfa_session.client_settings import ClientSettings, settings_session
-from mfa_session.deadline import DeadlinePassed, deadline
+from mfa_session.adapters.client_settings import ClientSettings, settings_session
+from mfa_session.adapters.deadline import DeadlinePassed, deadline
 from mfa_session.errors import (
     AnswerTooSlow,
     AnswerUnreadable,

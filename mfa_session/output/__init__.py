@@ -1,0 +1,1 @@
+"""What a person reads: result lines, colour, bug reports."""

@@ -1,0 +1,1 @@
+"""The credentials file: one locked, verified, atomic edit per write."""
