@@ -72,8 +72,8 @@ def one_run(emulator: Emulator, mfa_login: Path, logins: int, number: int) -> di
         errors = [child.communicate(timeout=300)[1] for child in children]
         codes = [child.returncode for child in children]
         state = read_state(state_file(home))
-        devices = state.get("devices", {})
-        sections = state.get("sections", {})
+        devices = per_file(state, "file_devices", "devices")
+        sections = per_file(state, "file_sections", "sections")
         remembered = [p for p, user in users.items() if devices.get(p) == user.mfa_serials[0]]
         written = session_sections(home)
         return {
@@ -91,6 +91,14 @@ def one_run(emulator: Emulator, mfa_login: Path, logins: int, number: int) -> di
             "sessions_in_credentials_file": len([p for p in users if p in written]),
             "aws_requests": sum(emulator.request_count(u.access_key_id) for u in users.values()),
         }
+
+
+def per_file(state: dict[str, Any], member: str, flat: str) -> dict[str, str]:
+    """Records kept per credentials file (this version), merged; or flat (before it)."""
+    merged: dict[str, str] = dict(state.get(flat, {}))
+    for entries in state.get(member, {}).values():
+        merged.update(entries)
+    return merged
 
 
 def read_state(path: Path) -> dict[str, Any]:

@@ -17,11 +17,14 @@ from mfa_session import __version__
 from mfa_session.exit_codes import ExitCode
 
 # argparse and typing cost milliseconds that a still-valid session does not need (see
-# shortcut.py); mypy treats any TYPE_CHECKING as true.
+# still_valid.py); mypy treats any TYPE_CHECKING as true.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from types import ModuleType
+    from typing import TextIO
+
+    from mfa_session.wiring import Wiring
 
 PROG = "mfa-login"
 
@@ -73,22 +76,47 @@ def build_subcommand_parser(name: str) -> tuple[argparse.ArgumentParser, ModuleT
     module = importlib.import_module(f"mfa_session.commands.{SUBCOMMANDS[name]}")
     parser = argparse.ArgumentParser(prog=f"{PROG} {name}", description=module.__doc__)
     module.configure(parser)
+    # `completion` describes every command: their parsers go down to it with the args.
+    parser.set_defaults(command_parsers=command_parsers)
     return parser, module
 
 
-def main(argv: Sequence[str] | None = None, *, whole_process: bool = False) -> int:
-    """Run one command; its exit code. `whole_process` (the installed command): also keep
-    the messages of exceptions on other threads and at the top level out of stderr."""
+def command_parsers() -> list[tuple[str, argparse.ArgumentParser]]:
+    """Every command's parser, the login's first (named "")."""
+    found = [("", build_parser())]
+    found.extend((name, build_subcommand_parser(name)[0]) for name in SUBCOMMANDS)
+    return found
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    whole_process: bool = False,
+    wiring: Wiring | None = None,
+    quick_paths: bool = True,
+) -> int:
+    """Run one command; its exit code.
+
+    `whole_process` (the installed command): also keep the messages of exceptions on other
+    threads and at the top level out of stderr. `wiring`: the collaborators (tests pass
+    their own); by default the real ones, on this process's streams. `quick_paths=False`
+    runs every command in full, as when the fast paths step aside.
+    """
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if wiring is None:
+        from mfa_session.wiring import Wiring
+
+        wiring = Wiring(os.environ, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr)
     try:
-        return _dispatch(arguments, whole_process)
+        with wiring.closing:
+            return _dispatch(arguments, whole_process, wiring, quick_paths)
     except (KeyboardInterrupt, EOFError) as stop:
         # SIGTERM or SIGHUP at a prompt arrive as Terminated, a KeyboardInterrupt.
         from mfa_session.adapters.interrupts import Terminated
 
         if isinstance(stop, Terminated):
-            return _stopped(f"stopped by {stop.name}", 128 + stop.signum)
-        return _stopped("cancelled", ExitCode.INTERRUPTED)
+            return _stopped(f"stopped by {stop.name}", 128 + stop.signum, wiring.stderr)
+        return _stopped("cancelled", ExitCode.INTERRUPTED, wiring.stderr)
     except BrokenPipeError:
         # The reader of our output left (`| head -0`) or stdout is closed (`>&-`): there is
         # no one to tell, and a traceback would be noise.
@@ -98,22 +126,22 @@ def main(argv: Sequence[str] | None = None, *, whole_process: bool = False) -> i
         from mfa_session.errors import MfaSessionError
 
         if isinstance(error, MfaSessionError):
-            _say(f"{PROG}: {error}")
+            _say(f"{PROG}: {error}", wiring.stderr)
             return int(error.exit_code)
         from mfa_session.output.bug_report import report_bug
 
-        report_bug(error, sys.stderr)
+        report_bug(error, wiring.stderr)
         return int(ExitCode.UNEXPECTED)
 
 
-def _dispatch(arguments: list[str], whole_process: bool) -> int:
+def _dispatch(arguments: list[str], whole_process: bool, wiring: Wiring, quick: bool) -> int:
     if arguments == ["--version"]:
         # What argparse's version action prints (a test compares them), without argparse.
-        print(version_line())
+        print(version_line(), file=wiring.stdout)
         return 0
-    # A request for help is never a still-valid login (the shortcut would step aside).
-    if not {"-h", "--help"} & set(arguments):
-        early = _quick_exit(arguments)
+    # A request for help is never a still-valid session (the fast paths would step aside).
+    if quick and not {"-h", "--help"} & set(arguments):
+        early = _quick_exit(arguments, wiring)
         if early is not None:
             return early
 
@@ -122,7 +150,7 @@ def _dispatch(arguments: list[str], whole_process: bool) -> int:
         parsed = parser.parse_args(arguments[1:])
         if whole_process:
             _no_message_escapes()
-        exit_code: int = module.run(parsed, environ=os.environ, stdin=sys.stdin, stderr=sys.stderr)
+        exit_code: int = module.run(parsed, wiring)
         return exit_code
 
     from mfa_session.commands import login
@@ -130,7 +158,7 @@ def _dispatch(arguments: list[str], whole_process: bool) -> int:
     args = build_parser().parse_args(arguments)
     if whole_process:
         _no_message_escapes()
-    return login.run(args, environ=os.environ, stdin=sys.stdin, stderr=sys.stderr)
+    return login.run(args, wiring)
 
 
 def _no_message_escapes() -> None:
@@ -141,16 +169,24 @@ def _no_message_escapes() -> None:
     install_hooks()
 
 
-def _quick_exit(arguments: list[str]) -> int | None:
+def _quick_exit(arguments: list[str], wiring: Wiring) -> int | None:
     """The daily cases first, before argparse and the commands' heavier modules are imported:
-    a still-valid login (shortcut.py) and the common forms of status. None: run in full."""
+    a still-valid session for login, export, exec and credential-process (still_valid.py)
+    and the common forms of status. None: run in full."""
     if arguments[:1] == ["status"]:
         from mfa_session.commands.status import quick_exit
 
-        return quick_exit(arguments[1:], os.environ, stdout=sys.stdout)
+        return quick_exit(arguments[1:], wiring.environ, stdout=wiring.stdout, now=wiring.clock())
     from mfa_session.still_valid import still_valid_exit
 
-    return still_valid_exit(arguments, os.environ, stdin=sys.stdin, stderr=sys.stderr)
+    return still_valid_exit(
+        arguments,
+        wiring.environ,
+        stdin=wiring.stdin,
+        stdout=wiring.stdout,
+        stderr=wiring.stderr,
+        clock=wiring.clock,
+    )
 
 
 def run_program() -> None:
@@ -206,17 +242,17 @@ def _standard_streams_open() -> None:
                 setattr(sys, name, open(fd, "r" if fd == 0 else "w", closefd=False))  # noqa: SIM115 - lives as long as the process
 
 
-def _say(line: str) -> None:
+def _say(line: str, stderr: TextIO) -> None:
     try:  # noqa: SIM105 - contextlib is not otherwise loaded on the quick paths
-        print(line, file=sys.stderr)
+        print(line, file=stderr)
     except (OSError, ValueError):
         pass  # stderr closed or hung up: the exit code still says it
 
 
-def _stopped(what: str, code: int) -> int:
+def _stopped(what: str, code: int, stderr: TextIO) -> int:
     """Ctrl-C, end of input or a stopping signal: say so, and what was written before."""
     from mfa_session.journal import JOURNAL
     from mfa_session.visible import visible
 
-    _say(f"{PROG}: {what}; {visible(JOURNAL.summary())}")
+    _say(f"{PROG}: {what}; {visible(JOURNAL.summary())}", stderr)
     return code

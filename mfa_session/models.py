@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from mfa_session.rules import files as inifiles
+from mfa_session.rules.files import config_path, credentials_path
 
-# Defined where the still-valid shortcut reads it without importing dataclasses.
-LONG_TERM_PREFIX = inifiles.LONG_TERM_PREFIX
-SESSION_PREFIX = "ASIA"
+
+@dataclass(frozen=True)
+class AwsFiles:
+    """Where the credentials and config files are."""
+
+    credentials: Path
+    config: Path
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> AwsFiles:
+        """The same variables and defaults botocore uses."""
+        return cls(credentials=Path(credentials_path(environ)), config=Path(config_path(environ)))
 
 
 class KeySource(enum.Enum):
@@ -66,5 +77,21 @@ class LoginResult:
     outcome: Outcome
     expiration: datetime
     remaining: timedelta
+    credentials: SessionCredentials = field(repr=False)
+    """The session (or the role's credentials) the section holds now."""
     notices: tuple[str, ...] = ()
     """One-line notes for the person, e.g. that a long-term key was moved."""
+
+
+@dataclass(frozen=True)
+class LongTermCopy:
+    """Move the long-term key found in the target section into this section first."""
+
+    section: str
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What a write of the credentials file has to tell the person."""
+
+    notices: tuple[str, ...]

@@ -14,15 +14,13 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 # Run as a script: make the repository importable (tests.* and the worktree's mfa_session).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mfa_session.errors import MfaSessionError
-from mfa_session.models import SessionCredentials
-from tests.store_support import FakeAws, login_args
+from tests.store_support import login_args, store_aws
 
 
 def _install_fault(fault: str, credentials: Path) -> None:
@@ -45,22 +43,22 @@ def main(mode: str, profile: str) -> int:
     if fault:
         _install_fault(fault, credentials)
     if mode == "login":
-        import mfa_session.usecases.session as login_command
         from mfa_session.cli import main as cli_main
+        from mfa_session.wiring import Wiring
 
-        fake = FakeAws()
-        login_command.Boto3Aws = lambda _settings: fake  # type: ignore[assignment,misc]
-        return cli_main(login_args(profile))
+        fake = store_aws()
+        wiring = Wiring(
+            os.environ,
+            stdin=sys.stdin,
+            stdout=sys.stdout,
+            stderr=sys.stderr,
+            aws=lambda _settings: fake,
+        )
+        return cli_main(login_args(profile), wiring=wiring)
 
     from mfa_session.store.credentials import CredentialsStore
 
-    tag = f"{os.getpid()}X1"
-    session = SessionCredentials(
-        f"ASIA{tag}",
-        f"secret-{tag}",
-        f"token-{tag}",
-        datetime.now(timezone.utc) + timedelta(hours=12),
-    )
+    session = store_aws().issue(12 * 3600)
     try:
         CredentialsStore(credentials).write_session(profile, session)
     except MfaSessionError as error:

@@ -1,19 +1,18 @@
-"""Shared by the store tests: a fake AWS that checks how it is asked, a login through the
-command, and the yardsticks every outcome is judged by (botocore's view, comment lines)."""
+"""Shared by the store tests: the fake AWS they pass in, a login through the command, and the
+yardsticks every outcome is judged by (botocore's view, comment lines)."""
 
 from __future__ import annotations
 
-import contextlib
 import io
-import itertools
 import os
 import secrets
 from collections import Counter
-from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 
-from mfa_session.models import LongTermKey, MfaDevice, SessionCredentials
+from mfa_session.store.credentials import CredentialsStore
+from tests.fakes import FakeAws, is_whole_session
 
 DEVICE = "arn:aws:iam::123456789012:mfa/work"
 
@@ -28,59 +27,43 @@ TEMP_SUFFIX = ".mfa-login.tmp"
 Sections = dict[str, dict[str, str]]
 
 
-class FakeAws:
-    """AwsApi for the store tests: the device is always named, so IAM is never asked.
-
-    Each session's three values share one tag (`ASIA<tag>`, `secret-<tag>`, `token-<tag>`),
-    so a test can tell a whole session from a mix of two; the tag holds the process id, so
-    sessions from parallel processes differ too.
-    """
-
-    def __init__(self) -> None:
-        self.issued: list[SessionCredentials] = []
-        self._counter = itertools.count(1)
-
-    def warm_up(self, key: LongTermKey, region: str) -> None:
-        assert key.access_key_id.startswith("AKIA"), key.access_key_id
-        assert region
-
-    def list_mfa_devices(self, key: LongTermKey, region: str) -> list[MfaDevice]:  # noqa: ARG002
-        raise AssertionError("the store tests name the device; IAM must not be asked")
-
-    def get_session_token(
-        self, key: LongTermKey, region: str, device: MfaDevice, code: str, duration: int
-    ) -> SessionCredentials:
-        assert key.access_key_id.startswith("AKIA"), key.access_key_id
-        assert key.secret_access_key
-        assert region
-        assert device.serial == DEVICE
-        assert len(code) == 6, code
-        assert code.isascii(), code
-        assert code.isdigit(), code
-        assert 900 <= duration <= 129600
-        tag = f"{os.getpid()}X{next(self._counter)}"
-        session = SessionCredentials(
-            access_key_id=f"ASIA{tag}",
-            secret_access_key=f"secret-{tag}",
-            session_token=f"token-{tag}",
-            expiration=datetime.now(timezone.utc).replace(microsecond=0)
-            + timedelta(seconds=duration),
-        )
-        self.issued.append(session)
-        return session
+def store_aws() -> FakeAws:
+    """The AWS of the store tests: any long-term key, the device always named (IAM is never
+    asked), sessions tagged with the process id so that parallel processes' differ."""
+    return FakeAws(
+        expected_key=None,
+        device=DEVICE,
+        devices=None,
+        label=f"{os.getpid()}X",
+        now=lambda: datetime.now(timezone.utc),
+    )
 
 
 def login_args(profile: str, *extra: str) -> list[str]:
     return ["--profile", profile, "--code", fresh_code(), "--device", DEVICE, "--force", *extra]
 
 
-def run_command(args: list[str]) -> tuple[int, str]:
-    """`mfa-login ARGS` in this process; returns the exit code and what went to stderr."""
+def run_command(
+    aws: FakeAws,
+    args: list[str],
+    *,
+    credentials_store: Callable[..., CredentialsStore] = CredentialsStore,
+) -> tuple[int, str]:
+    """`mfa-login ARGS` in this process with `aws` passed in as AWS (and the store from
+    `credentials_store`); returns the exit code and what went to stderr."""
     from mfa_session.cli import main
+    from mfa_session.wiring import Wiring
 
     stderr = io.StringIO()
-    with contextlib.redirect_stderr(stderr):
-        code = main(args)
+    wiring = Wiring(
+        os.environ,
+        stdin=io.StringIO(""),
+        stdout=io.StringIO(),
+        stderr=stderr,
+        aws=lambda _settings: aws,
+        credentials_store=credentials_store,
+    )
+    code = main(args, wiring=wiring)
     return code, stderr.getvalue()
 
 
@@ -109,19 +92,6 @@ def secrets_in(raw: bytes) -> list[str]:
         if key.strip().lower() in ("aws_secret_access_key", "aws_session_token") and value.strip():
             found.append(value.strip())
     return found
-
-
-def is_whole_session(values: Mapping[str, str]) -> bool:
-    """The section holds one session from FakeAws, not parts of two."""
-    key = values.get("aws_access_key_id", "")
-    if not key.startswith("ASIA"):
-        return False
-    tag = key[len("ASIA") :]
-    return (
-        values.get("aws_secret_access_key") == f"secret-{tag}"
-        and values.get("aws_session_token") == f"token-{tag}"
-        and bool(values.get("expiration"))
-    )
 
 
 def assert_only_target_changed(

@@ -9,8 +9,8 @@ A page asks for a part with a marker on a line of its own:
 The command reference comes from `cli.build_parser()` and `cli.build_subcommand_parser(name)`
 for each name in `cli.SUBCOMMANDS`, so a new command or flag appears without an edit here.
 Causes and fixes are written by hand in docs/troubleshooting.yml, keyed by class name; a class
-without an entry (or an entry without a class) stops the build, and tests/test_docs.py checks
-the same.
+without an entry (or an entry without a class) stops the build, and
+tests/integration/test_docs.py checks the same.
 """
 
 from __future__ import annotations

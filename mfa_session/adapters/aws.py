@@ -1,4 +1,5 @@
-"""The two AWS calls a login makes, and AWS's answers turned into our errors.
+"""The AWS calls (ListMFADevices, GetSessionToken, GetCallerIdentity, AssumeRole) over
+botocore, and AWS's answers turned into our errors: interfaces.AwsApi.
 
 boto3 is imported on first use, not at module import: the still-valid path never pays for
 it, and `warm_up` lets the import and client set-up run while the person types the code.
@@ -13,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from mfa_session.adapters.client_settings import ClientSettings, settings_session
@@ -52,29 +53,6 @@ REQUEST_DEADLINE = 30
 """Seconds for a whole request, connection to last byte: a slow but working link answers
 STS in well under a second; 30 s leaves room for a slow proxy and one 15 s read."""
 log = logging.getLogger(__name__)
-PARTITION_REGIONS = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
-
-
-class AwsApi(Protocol):
-    """What the login needs from AWS; tests pass a fake that checks its inputs."""
-
-    def warm_up(self, key: LongTermKey, region: str) -> None: ...
-
-    def list_mfa_devices(self, key: LongTermKey, region: str) -> list[MfaDevice]: ...
-
-    def get_session_token(
-        self, key: LongTermKey, region: str, device: MfaDevice, code: str, duration: int
-    ) -> SessionCredentials: ...
-
-    def get_caller_identity(self, key: LongTermKey, region: str) -> str: ...
-
-
-def region_for(configured: str | None, device: MfaDevice | None) -> str:
-    """The profile's region, else the main region of the device's partition (aws-cn, aws-us-gov)."""
-    if configured:
-        return configured
-    partition = device.partition if device else "aws"
-    return PARTITION_REGIONS.get(partition, "us-east-1")
 
 
 ClientFactory = Callable[[str, LongTermKey, str, ClientSettings], "BaseClient"]
@@ -127,6 +105,29 @@ class Boto3Aws:
         with translated("GetCallerIdentity", key, client=client, seconds=self._deadline):
             arn: str = client.get_caller_identity()["Arn"]
         return arn
+
+    def assume_role(
+        self,
+        session: SessionCredentials,
+        region: str,
+        role_arn: str,
+        session_name: str,
+        duration: int,
+    ) -> SessionCredentials:
+        """The role's credentials, asked with the session's (no code needed)."""
+        client: Any = build_client(
+            "sts",
+            region,
+            self._settings,
+            session.access_key_id,
+            session.secret_access_key,
+            session.session_token,
+        )
+        with translated(f"AssumeRole of {role_arn}", key=None, client=client):
+            answer = client.assume_role(
+                RoleArn=role_arn, RoleSessionName=session_name, DurationSeconds=duration
+            )
+            return session_from(answer)
 
     def _slot(self, service: str, key: LongTermKey, region: str) -> _ClientSlot:
         with self._lock:

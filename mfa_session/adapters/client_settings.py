@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mfa_session.profiles import AwsFiles
+from mfa_session.models import AwsFiles
 
 if TYPE_CHECKING:
     import botocore.session

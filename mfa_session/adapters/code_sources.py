@@ -6,9 +6,10 @@ other scripts ("١٢٣٤٥٦"), which AWS would reject after a wasted round trip
 
 from __future__ import annotations
 
-from typing import Protocol, TextIO
+from typing import TextIO
 
-from mfa_session.errors import MalformedCode, NoCodeOnStdin
+from mfa_session.errors import MalformedCode, NoCodeOnStdin, NoTerminal
+from mfa_session.interfaces import CodePrompter
 
 ASCII_DIGITS = frozenset("0123456789")
 CODE_LENGTH = 6
@@ -39,15 +40,6 @@ def checked_code(text: str) -> str:
     return text.strip()
 
 
-class CodeSource(Protocol):
-    """Gives codes to try. `interactive` sources can be asked again after a rejection."""
-
-    @property
-    def interactive(self) -> bool: ...
-
-    def next_code(self, label: str, *, after_rejection: bool) -> str: ...
-
-
 class FixedCode:
     """--code: checked when the command line is read, before anything else happens."""
 
@@ -75,10 +67,6 @@ class StdinCode:
         return checked_code(line)
 
 
-class CodePrompter(Protocol):
-    def ask_code(self, label: str, *, after_rejection: bool) -> str: ...
-
-
 class PromptedCode:
     """A prompt on the terminal that refuses anything but six digits, saying why."""
 
@@ -89,3 +77,16 @@ class PromptedCode:
 
     def next_code(self, label: str, *, after_rejection: bool) -> str:
         return checked_code(self._prompter.ask_code(label, after_rejection=after_rejection))
+
+
+class NoTerminalCode:
+    """Stands in for a prompt where there is no terminal: asking for a code is the error."""
+
+    interactive = False
+
+    def __init__(self, profile: str, config_file: object) -> None:
+        self._profile = profile
+        self._config_file = config_file
+
+    def next_code(self, label: str, *, after_rejection: bool) -> str:  # noqa: ARG002 - fails
+        raise NoTerminal(profile=self._profile, config_file=self._config_file)

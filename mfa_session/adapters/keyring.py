@@ -13,8 +13,9 @@ so the login can move one to its new name (see `KeyringFirst`).
 
 No item holding another key is ever overwritten unless the caller names that key
 (`store(..., replacing=...)`, after asking), and a stored item counts as kept only once a
-second process has read it back (`keyring_probe`): a session-only collection or an unsaved
-KeePassXC database reads back fine in the process that wrote it.
+second process has read it back (the `second_reader`: keyring_probe's, given by the
+composition root): a session-only collection or an unsaved KeePassXC database reads back
+fine in the process that wrote it.
 
 keyring is imported inside the methods: the still-valid path, `status` and `--help` never
 load it. Every way a keyring fails becomes one `KeyringUnusable` error that names the backend
@@ -30,7 +31,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from mfa_session.errors import (
     KeyringFailed,
@@ -45,8 +46,10 @@ from mfa_session.errors import (
     KeyringUnusable,
     NoKeyring,
 )
-from mfa_session.models import LONG_TERM_PREFIX, KeySource, LongTermKey
+from mfa_session.interfaces import KeyRecords
+from mfa_session.models import KeySource, LongTermKey
 from mfa_session.rules.files import credentials_identity, credentials_path
+from mfa_session.rules.sections import LONG_TERM_PREFIX
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -83,7 +86,7 @@ class KeyringVault:
         self,
         environ: Mapping[str, str],
         *,
-        second_reader: SecondReader | None = None,
+        second_reader: SecondReader,
     ) -> None:
         self._environ = environ
         self._second_reader = second_reader
@@ -129,10 +132,6 @@ class KeyringVault:
                 backend=_qualified_name(backend), outcome=f"reading it back {outcome}"
             )
         # A session-only collection passes the read-back above and is empty for the next run.
-        if self._second_reader is None:
-            from mfa_session.adapters.keyring_probe import read_in_another_process
-
-            self._second_reader = read_in_another_process
         elsewhere = self._second_reader(self._environ, item, payload)
         if elsewhere is not None:
             raise KeyringForgets(backend=_qualified_name(backend), outcome=elsewhere)
@@ -181,16 +180,6 @@ class KeyringVault:
             return None  # gone already: what `delete` wanted
         except Exception as err:  # backends raise D-Bus, OS and their own errors
             raise KeyringFailed(backend=name, reason=_reason(err)) from err
-
-
-class KeyRecords(Protocol):
-    """The state file's record of which key went into the keyring (state.KeyringRecords)."""
-
-    def moved_key(self, credentials: str, profile: str) -> str | None: ...
-
-    def record_moved(self, credentials: str, profile: str, key_id: str) -> None: ...
-
-    def backup_keeps(self, credentials: str) -> frozenset[str]: ...
 
 
 class KeyringFirst:

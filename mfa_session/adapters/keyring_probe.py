@@ -75,7 +75,8 @@ def answer() -> int:
     request = json.loads(sys.stdin.readline())
     reply: dict[str, str | None]
     try:
-        text = KeyringVault(os.environ).read_raw(str(request["item"]))
+        keyring = KeyringVault(os.environ, second_reader=read_in_another_process)
+        text = keyring.read_raw(str(request["item"]))
     except NoKeyring:
         reply = {"problem": "no keyring backend"}
     except KeyringLocked:

@@ -15,14 +15,14 @@ import math
 import os
 from collections.abc import Callable, Mapping
 
-from mfa_session.rules.regular import read_regular
+from mfa_session.rules.code_steps import STEP_SECONDS, step_of
+from mfa_session.rules.regular import read_regular, stamp
 
 # `status` reads this file on its quick path: pathlib, tempfile, hashlib and typing cost it
 # milliseconds, so they load only where a write or a hash needs them (mypy treats any
 # TYPE_CHECKING as true).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from pathlib import Path
     from typing import Any
 
 
@@ -34,24 +34,37 @@ def state_path(environ: Mapping[str, str]) -> str:
     return os.path.join(base, "mfa-session", "state.json")
 
 
-def state_file(environ: Mapping[str, str]) -> Path:
-    from pathlib import Path
-
-    return Path(state_path(environ))
-
-
-class _StateFile:
-    """One state file: `_load` for readers, `_update` for every change.
+class StateFile:
+    """One state file, as one run sees it: read once, and changed one locked
+    read-modify-write at a time.
 
     Best effort both ways. A member of the wrong shape is dropped on load and the rest kept
     (a damaged file costs an IAM lookup or a used-code check, never the login); a state
     that cannot be saved (a read-only or full home, a link or another user's file there,
-    a lock held too long) is skipped, said only with --debug. Each change is one locked
-    read-modify-write with an atomic replace, so parallel logins keep every record.
+    a lock held too long) is skipped, said only with --debug. Each change loads the file
+    again under its lock and replaces it atomically, so parallel logins keep every record;
+    what it wrote is what this run reads from then on.
+
+    `credentials` names this run's credentials file (its real path): the records of one
+    file are never another's. Records written before they were kept per file (flat
+    `devices`, `long_term_keys`, `sections`) are read for any file until this run's first
+    change, which hands them to this run's file.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], credentials: str) -> None:
         self.path = path
+        self.credentials = credentials
+        self._data: dict[str, Any] | None = None
+        self._stamp: tuple[int, ...] | None = None
+
+    def data(self) -> dict[str, Any]:
+        """The state as this run loaded it (and as its own changes left it); loaded again
+        only when another process changed the file since."""
+        now = stamp(self.path)
+        if self._data is None or now != self._stamp:
+            self._stamp = now
+            self._data = self._load()
+        return self._data
 
     def _load(self) -> dict[str, Any]:
         try:
@@ -62,7 +75,7 @@ class _StateFile:
             return {}
         return _validated(data)
 
-    def _update(self, change: Callable[[dict[str, Any]], bool]) -> None:
+    def update(self, change: Callable[[dict[str, Any]], bool]) -> None:
         """Under the state file's lock: load, let `change(data)` mutate it in place and say
         whether it changed anything, and if it did, replace the file atomically."""
         from mfa_session.errors import MfaSessionError
@@ -91,10 +104,48 @@ class _StateFile:
         with exclusive_lock(path, LOCK_TIMEOUT):
             remove_stale_temps(path)
             data = self._load()
-            if change(data):
+            adopted = _adopt_flat_records(data, self.credentials)
+            if change(data) or adopted:
                 text = json.dumps(data, indent=2, sort_keys=True) + "\n"
                 own = Ownership(PRIVATE_FILE, os.geteuid(), os.getegid())
                 write_atomically(path, text.encode("utf-8"), own)
+            self._data, self._stamp = data, stamp(path)
+
+    def of_file(self, member: str) -> dict[str, Any]:
+        """This credentials file's entries of a per-file member (read only)."""
+        found = self.data().get(member, {}).get(self.credentials)
+        return found if isinstance(found, dict) else {}
+
+
+_FLAT_RECORDS = {
+    "devices": "file_devices",
+    "long_term_keys": "file_layouts",
+    "sections": "file_sections",
+}
+"""The records an earlier version kept by profile name alone, and their per-file members."""
+
+
+def _adopt_flat_records(data: dict[str, Any], credentials: str) -> bool:
+    """Hand the flat records to `credentials`' file (its own entries win); True if any."""
+    adopted = False
+    for flat, per_file in _FLAT_RECORDS.items():
+        entries = data.pop(flat, None)
+        if not entries:
+            continue
+        adopted = True
+        mine = _file_member(data, per_file, credentials)
+        for name, value in entries.items():
+            mine.setdefault(name, value)
+    return adopted
+
+
+def _file_member(data: dict[str, Any], member: str, credentials: str) -> dict[str, Any]:
+    """data[member][credentials] as a dict, made when missing."""
+    files = _dict_member(data, member)
+    mine = files.get(credentials)
+    if not isinstance(mine, dict):
+        mine = files[credentials] = {}
+    return mine
 
 
 LOCK_TIMEOUT = 5.0
@@ -157,6 +208,9 @@ _MEMBERS: dict[str, Callable[[object], dict[str, Any]]] = {
     "devices": _text_values,
     "long_term_keys": _text_values,
     "sections": _text_values,
+    "file_devices": _per_file(_text_values),
+    "file_layouts": _per_file(_text_values),
+    "file_sections": _per_file(_text_values),
     "used_steps": _time_values,
     "origins": _per_file(_origin_entries),
     "keyring_keys": _per_file(_text_values),
@@ -176,42 +230,72 @@ def _validated(data: object) -> dict[str, Any]:
     return kept
 
 
-class DeviceMemory(_StateFile):
-    """The MFA device chosen for each profile."""
+class _Records:
+    """A view of one kind of record in this run's state file."""
+
+    def __init__(self, state: StateFile) -> None:
+        self.state = state
+
+    def _entries(self, per_file: str, flat: str) -> dict[str, str]:
+        """This file's entries of a per-file member, over the flat records not yet handed
+        to a file (see StateFile)."""
+        return {**self.state.data().get(flat, {}), **self.state.of_file(per_file)}
+
+    def _set(self, per_file: str, name: str, value: str) -> None:
+        def change(data: dict[str, Any]) -> bool:
+            mine = _file_member(data, per_file, self.state.credentials)
+            if mine.get(name) == value:
+                return False
+            mine[name] = value
+            return True
+
+        self.state.update(change)
+
+    def _drop(self, per_file: str, name: str) -> None:
+        def change(data: dict[str, Any]) -> bool:
+            mine = data.get(per_file, {}).get(self.state.credentials)
+            return isinstance(mine, dict) and mine.pop(name, None) is not None
+
+        self.state.update(change)
+
+
+class RememberedDevices(_Records):
+    """The MFA device chosen for each profile of this credentials file."""
 
     def remembered_profiles(self) -> list[str]:
-        return sorted(self._load().get("devices", {}))
+        return sorted(self._entries("file_devices", "devices"))
 
     def recall(self, profile: str) -> str | None:
-        serial = self._load().get("devices", {}).get(profile)
-        return serial if isinstance(serial, str) else None
+        return self._entries("file_devices", "devices").get(profile)
 
     def remember(self, profile: str, serial: str) -> None:
-        self._update(lambda data: _set(data, "devices", profile, serial))
+        self._set("file_devices", profile, serial)
 
     def forget(self, profile: str) -> None:
-        self._update(lambda data: _drop(data, "devices", profile))
+        self._drop("file_devices", profile)
 
 
-class LayoutMemory(_StateFile):
-    """Profiles whose long-term key stays in the credentials file: no keyring, no offer."""
+class LayoutMemory(_Records):
+    """Profiles of this credentials file whose long-term key stays in it: no keyring, no
+    offer to move it there."""
 
     FILE = "file"
 
     def keeps_file(self, profile: str) -> bool:
-        return bool(self._load().get("long_term_keys", {}).get(profile) == self.FILE)
+        return self._entries("file_layouts", "long_term_keys").get(profile) == self.FILE
 
     def keep_file(self, profile: str) -> None:
-        self._update(lambda data: _set(data, "long_term_keys", profile, self.FILE))
+        self._set("file_layouts", profile, self.FILE)
 
     def clear(self, profile: str) -> None:
-        self._update(lambda data: _drop(data, "long_term_keys", profile))
+        self._drop("file_layouts", profile)
 
 
-class WrittenSections(_StateFile):
-    """Sections mfa-login has put a session or a role's credentials into, and for whom.
+class WrittenSections(_Records):
+    """Sections of this credentials file mfa-login has put a session or a role's
+    credentials into, and for whom.
 
-    `sections` maps each section to its profile (for `status`). `origins` says, per
+    `file_sections` maps each section to its profile (for `status`). `origins` says, per
     credentials file (its real path) and section, which request made what the section holds
     now: the source profile, the role ARN (None for a plain session) and the access key id
     written. A stored session is reused only for the request that made it (`made_for`).
@@ -223,24 +307,18 @@ class WrittenSections(_StateFile):
         made = {"profile": profile, "role": role, "key": key_id}
 
         def change(data: dict[str, Any]) -> bool:
-            sections = data.get("sections")
-            if not isinstance(sections, dict):
-                sections = data["sections"] = {}
-            origins = _dict_member(data, "origins")
-            in_file = origins.get(credentials)
-            if not isinstance(in_file, dict):
-                in_file = origins[credentials] = {}
+            sections = _file_member(data, "file_sections", credentials)
+            in_file = _file_member(data, "origins", credentials)
             if sections.get(section) == profile and in_file.get(section) == made:
                 return False
             sections[section] = profile
             in_file[section] = made
             return True
 
-        self._update(change)
+        self.state.update(change)
 
     def sections(self) -> dict[str, str]:
-        found = self._load().get("sections", {})
-        return dict(found) if isinstance(found, dict) else {}
+        return self._entries("file_sections", "sections")
 
     def made_for(
         self,
@@ -260,15 +338,14 @@ class WrittenSections(_StateFile):
         names, if any. Never a role's credentials: the role is then assumed again (that
         needs no code).
         """
-        data = self._load()
+        data = self.state.data()
         key_id = values.get("aws_access_key_id", "").strip()
         made = _origin(data, credentials, section)
         if made is not None and made[2] == key_id:
             return made[:2] == (profile, role)
         if role is not None:
             return False
-        sections = data.get("sections")
-        owner = sections.get(section) if isinstance(sections, dict) and made is None else None
+        owner = self.sections().get(section) if made is None else None
         return owner == profile if isinstance(owner, str) else section == profile
 
 
@@ -298,7 +375,7 @@ def _origin(
     return profile, role, key_id
 
 
-class KeyringRecords(_StateFile):
+class KeyringRecords(_Records):
     """Where long-term keys went: per credentials file (its real path), the key id each
     profile's keyring item holds (`keyring_keys`), and the key ids whose last plaintext copy
     the backup beside that file still holds (`backup_keeps`).
@@ -309,7 +386,7 @@ class KeyringRecords(_StateFile):
     """
 
     def moved_key(self, credentials: str, profile: str) -> str | None:
-        found = self._load().get("keyring_keys")
+        found = self.state.data().get("keyring_keys")
         in_file = found.get(credentials) if isinstance(found, dict) else None
         key_id = in_file.get(profile) if isinstance(in_file, dict) else None
         return key_id if isinstance(key_id, str) else None
@@ -325,7 +402,7 @@ class KeyringRecords(_StateFile):
             in_file[profile] = key_id
             return True
 
-        self._update(change)
+        self.state.update(change)
 
     def forget_moved(self, credentials: str, profile: str) -> None:
         def change(data: dict[str, Any]) -> bool:
@@ -333,10 +410,10 @@ class KeyringRecords(_StateFile):
             in_file = moved.get(credentials) if isinstance(moved, dict) else None
             return isinstance(in_file, dict) and in_file.pop(profile, None) is not None
 
-        self._update(change)
+        self.state.update(change)
 
     def backup_keeps(self, credentials: str) -> frozenset[str]:
-        found = self._load().get("backup_keeps")
+        found = self.state.data().get("backup_keeps")
         kept = found.get(credentials) if isinstance(found, dict) else None
         if not isinstance(kept, list):
             return frozenset()
@@ -352,7 +429,7 @@ class KeyringRecords(_StateFile):
             kept[credentials] = sorted({*ids, key_id})
             return True
 
-        self._update(change)
+        self.state.update(change)
 
     def release_backup(self, credentials: str, key_id: str) -> None:
         def change(data: dict[str, Any]) -> bool:
@@ -369,14 +446,13 @@ class KeyringRecords(_StateFile):
                 del kept[credentials]
             return True
 
-        self._update(change)
+        self.state.update(change)
 
 
-STEP_SECONDS = 30
 KEEP_STEPS_SECONDS = 300
 
 
-class UsedSteps(_StateFile):
+class UsedSteps(_Records):
     """The codes AWS accepted, per device and 30-second step, as hashes only.
 
     Each entry is sha256(serial, step, code): enough to tell that a code typed now is one
@@ -385,13 +461,13 @@ class UsedSteps(_StateFile):
     """
 
     def was_used(self, serial: str, code: str, moment: float) -> bool:
-        seen = self._load().get("used_steps", {})
-        step = _step(moment)
+        seen = self.state.data().get("used_steps", {})
+        step = step_of(moment)
         return any(_step_hash(serial, s, code) in seen for s in (step - 1, step))
 
     def record(self, serial: str, code: str, moment: float) -> None:
         def add(data: dict[str, Any]) -> bool:
-            step = _step(moment)
+            step = step_of(moment)
             kept = {
                 digest: end
                 for digest, end in data.get("used_steps", {}).items()
@@ -401,28 +477,7 @@ class UsedSteps(_StateFile):
             data["used_steps"] = kept
             return True
 
-        self._update(add)
-
-
-def _set(data: dict[str, Any], member: str, name: str, value: str) -> bool:
-    entries = data.setdefault(member, {})
-    if entries.get(name) == value:
-        return False
-    entries[name] = value
-    return True
-
-
-def _drop(data: dict[str, Any], member: str, name: str) -> bool:
-    return data.get(member, {}).pop(name, None) is not None
-
-
-def seconds_to_next_step(moment: float) -> int:
-    """Whole seconds until the next code appears, at least 1."""
-    return max(1, int((_step(moment) + 1) * STEP_SECONDS - moment + 0.999))
-
-
-def _step(moment: float) -> int:
-    return int(moment // STEP_SECONDS)
+        self.state.update(add)
 
 
 def _step_hash(serial: str, step: int, code: str) -> str:

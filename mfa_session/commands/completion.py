@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import argparse
 import shlex
-import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mfa_session.wiring import Wiring
 
 PROFILE_DESTS = ("profile", "write_profile")
 NAMES_COMMAND = "mfa-login status --names"
@@ -40,25 +41,17 @@ class Command:
     positional_choices: tuple[str, ...]
 
 
-def run(
-    args: argparse.Namespace,
-    *,
-    environ: Mapping[str, str],  # noqa: ARG001 - every command takes the same streams
-    stdin: TextIO,  # noqa: ARG001
-    stderr: TextIO,  # noqa: ARG001
-) -> int:
-    commands = describe()
+def run(args: argparse.Namespace, wiring: Wiring) -> int:
+    # The parsers of every command, handed down by cli (which builds them) with the args.
+    commands = describe(args.command_parsers())
     script = {"bash": bash_script, "zsh": zsh_script, "fish": fish_script}[args.shell](commands)
-    sys.stdout.write(script)
+    wiring.stdout.write(script)
     return 0
 
 
-def describe() -> list[Command]:
-    from mfa_session.cli import SUBCOMMANDS, build_parser, build_subcommand_parser
-
-    found = [_command("", build_parser())]
-    found.extend(_command(name, build_subcommand_parser(name)[0]) for name in SUBCOMMANDS)
-    return found
+def describe(parsers: list[tuple[str, argparse.ArgumentParser]]) -> list[Command]:
+    """Every command's options, from its parser ("" is the login itself)."""
+    return [_command(name, parser) for name, parser in parsers]
 
 
 def _command(name: str, parser: argparse.ArgumentParser) -> Command:

@@ -14,35 +14,24 @@ keys in ~/.aws/credentials before its credential_process.
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Mapping
-from typing import TextIO
+from typing import TYPE_CHECKING
 
-from mfa_session.commands.export import credential_process_json
 from mfa_session.commands.session_flags import configure_session
+from mfa_session.output.session_formats import credential_process_json
+
+if TYPE_CHECKING:
+    from mfa_session.wiring import Wiring
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     configure_session(parser, profile_required=True)
 
 
-def run(
-    args: argparse.Namespace,
-    *,
-    environ: Mapping[str, str],
-    stdin: TextIO,
-    stderr: TextIO,
-) -> int:
+def run(args: argparse.Namespace, wiring: Wiring) -> int:
     # The login machinery loads only when the command runs, never for --help.
-    from mfa_session.usecases.session import Prompting, SessionOptions, obtain
+    from mfa_session.usecases.session import SessionOptions
 
-    obtained = obtain(
-        SessionOptions.from_args(args),
-        environ=environ,
-        stdin=stdin,
-        stderr=stderr,
-        prompting=Prompting.TTY,
-    )
-    sys.stdout.write(credential_process_json(obtained.credentials) + "\n")
-    sys.stdout.flush()
+    obtained = wiring.session(SessionOptions.from_args(args), tty_only=True).obtain()
+    wiring.stdout.write(credential_process_json(obtained.credentials) + "\n")
+    wiring.stdout.flush()
     return 0

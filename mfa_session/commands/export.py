@@ -6,132 +6,33 @@ mfa-login export --format powershell | Invoke-Expression; json is the credential
 from __future__ import annotations
 
 import argparse
-import json
-import re
-import sys
-from collections.abc import Callable, Mapping
-from typing import TextIO
+from typing import TYPE_CHECKING
 
 from mfa_session.commands.session_flags import configure_session
-from mfa_session.errors import UsageError
-from mfa_session.models import SessionCredentials
-from mfa_session.timefmt import format_expiration
+from mfa_session.output.session_formats import FORMATS, render
+
+if TYPE_CHECKING:
+    from mfa_session.wiring import Wiring
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     configure_session(parser)
     parser.add_argument(
         "--format",
-        choices=("sh", "fish", "powershell", "json", "dotenv"),
+        choices=FORMATS,
         default="sh",
         help="how to print the variables (default: sh)",
     )
 
 
-def run(
-    args: argparse.Namespace,
-    *,
-    environ: Mapping[str, str],
-    stdin: TextIO,
-    stderr: TextIO,
-) -> int:
+def run(args: argparse.Namespace, wiring: Wiring) -> int:
     # The login machinery loads only when the command runs, never for --help.
-    from mfa_session.usecases.session import SessionOptions, obtain, show_result
+    from mfa_session.output.render import show_result
+    from mfa_session.usecases.session import SessionOptions
 
-    obtained = obtain(SessionOptions.from_args(args), environ=environ, stdin=stdin, stderr=stderr)
+    obtained = wiring.session(SessionOptions.from_args(args)).obtain()
     if obtained.result.notices or obtained.result.outcome.name == "RENEWED":
-        show_result(obtained.result, stderr, environ)
-    sys.stdout.write(render(obtained.credentials, args.format))
-    sys.stdout.flush()
+        show_result(obtained.result, wiring.stderr, wiring.environ, wiring.clock())
+    wiring.stdout.write(render(obtained.credentials, args.format))
+    wiring.stdout.flush()
     return 0
-
-
-def variables(session: SessionCredentials) -> dict[str, str]:
-    return {
-        "AWS_ACCESS_KEY_ID": session.access_key_id,
-        "AWS_SECRET_ACCESS_KEY": session.secret_access_key,
-        "AWS_SESSION_TOKEN": session.session_token,
-        "AWS_CREDENTIAL_EXPIRATION": format_expiration(session.expiration),
-    }
-
-
-def credential_process_json(session: SessionCredentials) -> str:
-    """The shape the AWS SDKs read from a credential_process (Version 1)."""
-    return json.dumps(
-        {
-            "Version": 1,
-            "AccessKeyId": session.access_key_id,
-            "SecretAccessKey": session.secret_access_key,
-            "SessionToken": session.session_token,
-            "Expiration": format_expiration(session.expiration),
-        },
-        indent=2,
-    )
-
-
-def render(session: SessionCredentials, form: str) -> str:
-    if form == "json":
-        return credential_process_json(session) + "\n"
-    line: Callable[[str, str], str] = _FORMATS[form]
-    return "".join(line(name, value) + "\n" for name, value in variables(session).items())
-
-
-# Each format is quoted the way its reader parses it; docs/using-the-session.md names them.
-
-
-def _sh(name: str, value: str) -> str:
-    """POSIX single quotes (sh, bash, zsh): everything inside is literal, newlines included;
-    a quote is closed, given as \\', and opened again."""
-    return f"export {name}='" + value.replace("'", "'\\''") + "'"
-
-
-def _fish(name: str, value: str) -> str:
-    """fish's single quotes: literal but for \\\\ and \\', newlines included."""
-    return f"set -gx {name} '" + value.replace("\\", "\\\\").replace("'", "\\'") + "';"
-
-
-POWERSHELL_SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
-"""Every character PowerShell's tokenizer takes as a single quote: ' and the four typographic
-ones. Any of them ends a verbatim string; doubled, the pair stands for the second one."""
-
-_POWERSHELL_AS_CHAR = re.compile("([\x00-\x1f\x7f\x85\u2028\u2029])")
-"""Written as [char]0xNN: line breaks (`| Invoke-Expression` runs each line of its input on
-its own, so a line break inside a string would end the statement there) and other controls."""
-
-
-def _powershell(name: str, value: str) -> str:
-    """A verbatim string, its quote characters doubled; controls joined in as [char]0xNN."""
-    pieces = _POWERSHELL_AS_CHAR.split(value)
-    terms = [_powershell_verbatim(pieces[0])]
-    for control, text in zip(pieces[1::2], pieces[2::2], strict=True):
-        terms.append(f"[char]0x{ord(control):04X}")
-        if text:
-            terms.append(_powershell_verbatim(text))
-    return f"$Env:{name} = " + " + ".join(terms)
-
-
-def _powershell_verbatim(text: str) -> str:
-    return "'" + "".join(c * 2 if c in POWERSHELL_SINGLE_QUOTES else c for c in text) + "'"
-
-
-_DOTENV_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
-
-
-def _dotenv(name: str, value: str) -> str:
-    """python-dotenv's double quotes: \\\\, \\", \\n and \\r are its escapes, so each value
-    stays on one line. It expands ${VAR} in any value and has no escape for it: such a value
-    is refused rather than written to be read as something else."""
-    if "${" in value:
-        raise UsageError(
-            detail=f"export --format dotenv cannot write {name}: its value holds '${{', which "
-            "dotenv readers expand as a variable; use another --format (sh, json, ...)"
-        )
-    return f'{name}="' + "".join(_DOTENV_ESCAPES.get(c, c) for c in value) + '"'
-
-
-_FORMATS: dict[str, Callable[[str, str], str]] = {
-    "sh": _sh,
-    "fish": _fish,
-    "powershell": _powershell,
-    "dotenv": _dotenv,
-}

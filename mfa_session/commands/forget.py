@@ -4,17 +4,16 @@ whether the credentials file keeps a copy of that very key)."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
-from typing import TextIO
+from typing import TYPE_CHECKING
 
-from mfa_session.adapters.keyring import SERVICE, KeyringVault
-from mfa_session.adapters.prompts import QuestionaryPrompter
-from mfa_session.adapters.state_file import KeyringRecords, state_file
+from mfa_session.adapters.keyring import SERVICE
 from mfa_session.commands.session_flags import profile
 from mfa_session.errors import KeyringItemDamaged, NoKeyringItem, UsageError
-from mfa_session.profiles import AwsFiles
 from mfa_session.usecases.login import no_copy_in_file
 from mfa_session.visible import visible
+
+if TYPE_CHECKING:
+    from mfa_session.wiring import Wiring
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -28,15 +27,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(
-    args: argparse.Namespace,
-    *,
-    environ: Mapping[str, str],
-    stdin: TextIO,
-    stderr: TextIO,
-) -> int:
+def run(args: argparse.Namespace, wiring: Wiring) -> int:
+    stdin, stderr = wiring.stdin, wiring.stderr
     profile: str = args.profile
-    keyring = KeyringVault(environ)
+    keyring = wiring.keyring()
     own_item = keyring.item(profile)
     item = own_item
     try:
@@ -52,7 +46,7 @@ def run(
         if key is None:
             raise NoKeyringItem(profile=profile, service=SERVICE, item=own_item)
         what = f"the long-term key {key.access_key_id} of {profile}"
-        why_not = no_copy_in_file(profile, key, AwsFiles.from_environment(environ))
+        why_not = no_copy_in_file(profile, key, wiring.files().credentials)
         copy_note = (
             "the credentials file keeps a copy"
             if why_not is None
@@ -67,14 +61,14 @@ def run(
         )
     if terminal and not args.yes:
         question = f"Remove {what} from the OS keyring? ({copy_note})"
-        if not QuestionaryPrompter().confirm(question, default=False):
+        if not wiring.prompter().confirm(question, default=False):
             print("mfa-login: the keyring item was left as it was", file=stderr)
             return 0
     if item == own_item:
         keyring.delete(profile)
     else:
         keyring.delete_legacy(profile)
-    records = KeyringRecords(state_file(environ))
+    records = wiring.keyring_records()
     records.forget_moved(keyring.credentials_file, profile)
     if key is not None:
         # No later run can read it from the keyring now: the backup goes back to its daily turn.

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
-from typing import TextIO
+from dataclasses import replace
+from typing import TYPE_CHECKING, TextIO
 
 from mfa_session.commands.session_flags import (
     add_code_command_option,
@@ -13,6 +13,9 @@ from mfa_session.commands.session_flags import (
     profile,
 )
 from mfa_session.visible import visible
+
+if TYPE_CHECKING:
+    from mfa_session.wiring import Wiring
 
 LOGGER = "mfa_session"
 
@@ -66,30 +69,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_role_options(parser)
 
 
-def run(
-    args: argparse.Namespace,
-    *,
-    environ: Mapping[str, str],
-    stdin: TextIO,
-    stderr: TextIO,
-) -> int:
-    # Imported here, not at the top: `--help` needs only configure(). obtain imports no
-    # boto3, botocore, questionary or keyring at import time.
-    from mfa_session.usecases.session import SessionOptions, obtain, show_result
+def run(args: argparse.Namespace, wiring: Wiring) -> int:
+    # Imported here, not at the top: `--help` needs only configure(). The use case imports
+    # no boto3, botocore, questionary or keyring at import time.
+    from mfa_session.adapters.code_sources import CODE_IN_ARGUMENTS
+    from mfa_session.output.render import show_result
+    from mfa_session.usecases.session import SessionOptions
 
     if args.debug:
-        _debug_logging(stderr)
-    obtained = obtain(
-        SessionOptions.from_args(args),
-        environ=environ,
-        stdin=stdin,
-        stderr=stderr,
-        offer_keyring_move=True,
-    )
+        _debug_logging(wiring.stderr)
+    session = wiring.session(SessionOptions.from_args(args))
+    obtained = session.obtain()
     if not args.quiet:
-        show_result(obtained.result, stderr, environ)
-        for line in obtained.follow_up() if obtained.follow_up else ():
-            print(f"mfa-login: {visible(line)}", file=stderr)
+        result = obtained.result
+        if args.code is not None:
+            # Said with the result, not before: a failure stays the one line that says it.
+            result = replace(result, notices=(CODE_IN_ARGUMENTS, *result.notices))
+        show_result(result, wiring.stderr, wiring.environ, wiring.clock())
+        for line in session.keyring_offer(obtained):
+            print(f"mfa-login: {visible(line)}", file=wiring.stderr)
     return 0
 
 

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import argparse
 
-from mfa_session.rules.files import profile_name
+from mfa_session.rules.flags import FROM_CONFIG, profile_name
 from mfa_session.rules.validity import (
     DEFAULT_MIN_REMAINING,
     MAX_MIN_REMAINING,
     min_remaining_minutes,
 )
-
-FROM_CONFIG = "(role_arn of the config profile)"
-"""--assume-role given without an ARN: take role_arn from the config profile."""
 
 
 def minutes(text: str) -> int:

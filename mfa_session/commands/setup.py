@@ -11,42 +11,29 @@ replaced only when you say so on a terminal; without one, setup stops (exit 2).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
-from datetime import datetime, timezone
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from mfa_session.adapters.aws import Boto3Aws, region_for
-from mfa_session.adapters.client_settings import ClientSettings
-from mfa_session.adapters.code_sources import (
-    CODE_IN_ARGUMENTS,
-    CodeSource,
-    FixedCode,
-    PromptedCode,
-    StdinCode,
-)
+from mfa_session.adapters.code_sources import CODE_IN_ARGUMENTS, FixedCode, PromptedCode, StdinCode
 from mfa_session.adapters.keyring import SERVICE, KeyringVault
-from mfa_session.adapters.login_lock import lock_folder, login_lock
 from mfa_session.adapters.prompts import QuestionaryPrompter
-from mfa_session.adapters.state_file import (
-    DeviceMemory,
-    KeyringRecords,
-    LayoutMemory,
-    UsedSteps,
-    WrittenSections,
-    state_file,
-)
+from mfa_session.adapters.state_file import KeyringRecords
 from mfa_session.commands.session_flags import profile
 from mfa_session.errors import KeyringHoldsOtherKey, MalformedAccessKey, UsageError
-from mfa_session.models import LONG_TERM_PREFIX, SESSION_PREFIX, KeySource, LongTermKey
+from mfa_session.interfaces import CodeSource
+from mfa_session.models import KeySource, LongTermKey
 from mfa_session.output.render import result_line
-from mfa_session.profiles import AwsFiles, read_config_profiles
-from mfa_session.still_valid import environment_profile
+from mfa_session.rules.profile_choice import environment_profile
+from mfa_session.rules.regions import region_for
+from mfa_session.rules.sections import LONG_TERM_PREFIX, SESSION_PREFIX
 from mfa_session.store.credentials import CredentialsStore
 from mfa_session.usecases.keyring_move import move_into_keyring
 from mfa_session.usecases.login import DeviceOrigin, LoginRequest, find_device, key_in_file, login
 from mfa_session.usecases.session import RecordingStore
 from mfa_session.usecases.used_codes import GuardedAws
 from mfa_session.visible import visible
+
+if TYPE_CHECKING:
+    from mfa_session.wiring import Wiring
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -68,17 +55,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--duration", type=int, metavar="SECONDS", help="as for the login")
 
 
-def run(
-    args: argparse.Namespace,
-    *,
-    environ: Mapping[str, str],
-    stdin: TextIO,
-    stderr: TextIO,
-) -> int:
+def run(args: argparse.Namespace, wiring: Wiring) -> int:
+    stdin, stderr = wiring.stdin, wiring.stderr
     interactive = stdin.isatty() and stderr.isatty()
-    prompter = QuestionaryPrompter()
-    profile = args.profile or environment_profile(environ) or "default"
-    files = AwsFiles.from_environment(environ)
+    prompter = wiring.prompter()
+    profile = args.profile or environment_profile(wiring.environ) or "default"
+    files = wiring.files()
 
     def say(line: str) -> None:
         print(f"mfa-login: {visible(line)}", file=stderr)
@@ -95,7 +77,7 @@ def run(
         key = _entered_key(profile, args.access_key_id, interactive, stdin, prompter)
 
     # Before AWS is asked: a keyring that cannot be used, or an item holding another key.
-    keyring = KeyringVault(environ)
+    keyring = wiring.keyring()
     held = keyring.load(profile)
     replacing = None
     if held is not None and held.access_key_id != key.access_key_id:
@@ -112,13 +94,13 @@ def run(
     else:
         codes = PromptedCode(prompter)
 
-    aws = Boto3Aws(ClientSettings(profile, files))
-    config = read_config_profiles(files).get(profile, {})
+    aws = wiring.aws(profile)
+    config = files.config.get(profile, {})
     # One GetCallerIdentity before anything is stored: a wrong key is said here, not later.
     arn = aws.get_caller_identity(key, region_for(config.get("region"), None))
     say(f"AWS accepts {key.access_key_id}: {arn}")
 
-    memory = DeviceMemory(state_file(environ))
+    memory = wiring.devices()
     request = LoginRequest(profile=profile, device=args.device, duration=args.duration, force=True)
     device, origin, notices = find_device(
         request, key, files=files, aws=aws, codes=codes, prompter=prompter, memory=memory
@@ -129,36 +111,36 @@ def run(
         memory.remember(profile, device.serial)
     say(f"MFA device {device.serial} ({origin.value})")
 
-    state = state_file(environ)
-    records = KeyringRecords(state)
-    store = CredentialsStore(
-        files.credentials,
-        backup_keeps=lambda: records.backup_keeps(keyring.credentials_file),
-    )
+    store = wiring.credentials_store()
+    records = wiring.keyring_records()
     for line in _store_key(profile, key, keyring, store, records, replacing):
         say(line)
-    LayoutMemory(state).clear(profile)
+    wiring.layouts().clear(profile)
 
     # The same guards as every login: the code's step is recorded, and so is the section.
     terminal = stderr if interactive else None
-    written = WrittenSections(state)
-    with login_lock(lock_folder(state), keyring.credentials_file, {request.target}):
+    written = wiring.written()
+    recording = RecordingStore(
+        store, written, profile, keyring.credentials_file, clock=wiring.clock
+    )
+    with wiring.section_lock()({request.target}):
         result = login(
             request,
-            files=files,
-            store=RecordingStore(store, written, profile, keyring.credentials_file),
-            aws=GuardedAws(aws, UsedSteps(state), codes, profile=profile, terminal=terminal),
+            # The key has just left the file: the login reads it as it is now.
+            files=files.fresh(),
+            store=recording,
+            aws=GuardedAws(aws, wiring.used_steps(), codes, profile=profile, terminal=terminal),
             codes=codes,
             prompter=prompter,
             memory=memory,
             vault=keyring,
             origins=written,
-            clock=_now,
+            clock=wiring.clock,
         )
     # The --code warning after the work: a failure stays the one line that says it.
     for notice in (*result.notices, *([CODE_IN_ARGUMENTS] if args.code is not None else [])):
         say(notice)
-    print(result_line(result, _now()), file=stderr)
+    print(result_line(result, wiring.clock()), file=stderr)
     return 0
 
 
@@ -243,7 +225,3 @@ def _check_key_id(key_id: str) -> None:
         raise MalformedAccessKey(
             what=what, reason=f"expected AKIA followed by letters and digits{hint}"
         )
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)

@@ -15,23 +15,21 @@ Exit codes with --profile: 0 valid, 10 expiring (less than --min-remaining left)
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
-from mfa_session.adapters.state_file import DeviceMemory, WrittenSections, state_path
+from mfa_session.adapters.state_file import (
+    RememberedDevices,
+    StateFile,
+    WrittenSections,
+    state_path,
+)
 from mfa_session.exit_codes import ExitCode
 from mfa_session.output.render import local_time
 from mfa_session.output.style import Style
-from mfa_session.rules.files import (
-    LONG_TERM_SUFFIX,
-    Sections,
-    config_path,
-    config_profiles,
-    credentials_path,
-    read_config_file,
-    read_credentials_file,
-)
+from mfa_session.rules.files import AwsSnapshot, Sections, credentials_identity
+from mfa_session.rules.flags import profile_name, read_flags
+from mfa_session.rules.sections import LONG_TERM_SUFFIX
 from mfa_session.rules.validity import (
     DEFAULT_MIN_REMAINING,
     min_remaining_minutes,
@@ -49,6 +47,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from typing import TextIO
+
+    from mfa_session.wiring import Wiring
 
 _FOREIGN_CONFIG_KEYS = ("role_arn", "source_profile", "credential_process", "sso_session")
 _COLOURS = {"valid": "green", "expiring": "yellow", "expired": "red", "no session": "dim"}
@@ -114,14 +114,7 @@ class ProfileStatus:
         }
 
 
-def run(
-    args: argparse.Namespace,
-    *,
-    environ: Mapping[str, str],
-    stdin: TextIO,  # noqa: ARG001 - every command takes the same streams
-    stderr: TextIO,  # noqa: ARG001
-    stdout: TextIO | None = None,
-) -> int:
+def run(args: argparse.Namespace, wiring: Wiring) -> int:
     options = StatusOptions(
         profile=args.profile,
         json=args.json,
@@ -129,11 +122,13 @@ def run(
         quiet=args.quiet,
         names=args.names,
     )
-    files = read_managed(environ)
-    return report(options, files, environ, stdout or sys.stdout)
+    files = read_managed(wiring.environ)
+    return report(options, files, wiring.environ, wiring.stdout, wiring.clock())
 
 
-def quick_exit(argv: Sequence[str], environ: Mapping[str, str], *, stdout: TextIO) -> int | None:
+def quick_exit(
+    argv: Sequence[str], environ: Mapping[str, str], *, stdout: TextIO, now: datetime
+) -> int | None:
     """`run` for the common forms, without argparse; None sends anything else to `run`.
 
     `argv` follows "status". Flags argparse reads differently or rejects (--help, an
@@ -148,7 +143,7 @@ def quick_exit(argv: Sequence[str], environ: Mapping[str, str], *, stdout: TextI
         files = read_managed(environ)
     except Exception:  # noqa: BLE001 - the full command reports it in its own words
         return None
-    return report(options, files, environ, stdout)
+    return report(options, files, environ, stdout, now)
 
 
 class Managed:
@@ -167,25 +162,25 @@ class Managed:
 
 
 def read_managed(environ: Mapping[str, str]) -> Managed:
-    credentials = read_credentials_file(credentials_path(environ))
-    config = config_profiles(read_config_file(config_path(environ)))
-    state = state_path(environ)
+    files = AwsSnapshot.from_environment(environ)
+    state = StateFile(state_path(environ), credentials_identity(files.credentials_path))
     names = managed_profiles(
-        credentials,
-        config,
+        files.credentials,
+        files.config,
         WrittenSections(state).sections(),
-        DeviceMemory(state).remembered_profiles(),
+        RememberedDevices(state).remembered_profiles(),
     )
-    return Managed(credentials, config, names)
+    return Managed(files.credentials, files.config, names)
 
 
-def report(options: StatusOptions, files: Managed, environ: Mapping[str, str], out: TextIO) -> int:
+def report(
+    options: StatusOptions, files: Managed, environ: Mapping[str, str], out: TextIO, now: datetime
+) -> int:
     """Print what `options` asks for; the exit code."""
     if options.names:
         for name in files.names:
             print(name, file=out)
         return 0
-    now = datetime.now(timezone.utc)
     minimum = timedelta(minutes=options.min_remaining)
     chosen = [options.profile] if options.profile else files.names
     found = [files.status(name, now, minimum) for name in chosen]
@@ -246,35 +241,21 @@ def _print_lines(found: list[ProfileStatus], now: datetime, style: Style, out: T
         print(line.rstrip(), file=out)
 
 
-_VALUED = frozenset({"--profile", "--min-remaining"})
-_SWITCHES = frozenset({"--json", "--quiet", "--names"})
-
-
 def _plain_options(argv: Sequence[str]) -> StatusOptions | None:
-    """The flags `configure` declares, read as argparse reads them (the last one wins), or
-    None for anything argparse might read otherwise."""
-    options = StatusOptions()
-    position = 0
-    while position < len(argv):
-        name, equals, value = argv[position].partition("=")
-        position += 1
-        if name in _SWITCHES and not equals:
-            setattr(options, name[2:], True)
-            continue
-        if name not in _VALUED:
-            return None  # --help, an abbreviation, --json=..., a positional, "--", ...
-        if not equals:
-            if position == len(argv) or argv[position].startswith("-"):
-                return None  # argparse's "expected one argument", or a negative number
-            value = argv[position]
-            position += 1
-        if name == "--profile":
-            if not value.strip():
-                return None  # argparse's "a profile name cannot be empty"
-            options.profile = value
-            continue
-        try:
-            options.min_remaining = min_remaining_minutes(value)  # what argparse's type= does
-        except ValueError:
-            return None
-    return options
+    """The flags `configure` declares, read as argparse reads them (rules.flags), or None
+    for anything argparse might read otherwise."""
+    read = read_flags(
+        argv,
+        {"--profile": profile_name, "--min-remaining": min_remaining_minutes},
+        ("--json", "--quiet", "--names"),
+    )
+    if read is None:
+        return None
+    flags = read[0]
+    return StatusOptions(
+        profile=flags.get("--profile"),
+        json="--json" in flags,
+        min_remaining=int(flags.get("--min-remaining", DEFAULT_MIN_REMAINING)),
+        quiet="--quiet" in flags,
+        names="--names" in flags,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from mfa_session.timefmt import format_remaining
@@ -12,6 +12,8 @@ from mfa_session.visible import visible
 # (mypy treats any TYPE_CHECKING as true).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from mfa_session.models import LoginResult
 
 
@@ -46,3 +48,15 @@ def still_valid_line(
     until = local_time(expiration, now)
     left = paint(format_remaining(remaining))
     return f"{visible(profile)}: still valid for {left} (until {until}); --force renews it"
+
+
+def show_result(
+    result: LoginResult, stream: TextIO, environ: Mapping[str, str], now: datetime
+) -> None:
+    """The notices and the one line a person reads after a login, coloured on a terminal."""
+    from mfa_session.output.style import Style
+
+    style = Style(stream, environ)
+    for notice in result.notices:
+        print(f"mfa-login: {visible(notice)}", file=stream)
+    print(result_line(result, now, paint=lambda text: style.paint(text, "green")), file=stream)

@@ -1,8 +1,21 @@
 """The AWS credentials and config files as plain sections, with the standard library only.
 
-This is the reading half of `profiles` without its dataclasses and `pathlib`: the
-still-valid shortcut in `cli.main` reads the files through it before anything heavier is
-imported, and `profiles` re-exports it, so both paths read a file the same way.
+Where the files are (the variables and defaults botocore uses), how they are read, and
+one snapshot of both per run (`AwsSnapshot`): every command and every fast path reads
+them here, so a value reads the same way on each path. A worked example:
+
+    ~/.aws/credentials                      ~/.aws/config
+    [admin-long-term]                       [profile admin]
+    aws_access_key_id = AKIA...             mfa_serial = arn:aws:iam::123456789012:mfa/me
+    aws_secret_access_key = ...             region = eu-west-1
+    [admin]                                 duration_seconds = 28800
+    aws_access_key_id = ASIA...
+    aws_session_token = ...
+    expiration = 2026-11-28T10:00:00Z
+
+    snapshot.credentials == {"admin-long-term": {...}, "admin": {...}}
+    snapshot.config == {"admin": {"mfa_serial": "arn:...", "region": "eu-west-1",
+                                  "duration_seconds": "28800"}}
 
 Files are read with `configparser.RawConfigParser`, the parser botocore's own loader uses,
 so a value reads here exactly as every AWS SDK reads it.
@@ -15,25 +28,11 @@ import io
 import os
 from collections.abc import Mapping
 
-from mfa_session.rules.regular import read_regular
+from mfa_session.rules.regular import read_regular, stamp
 
 Sections = dict[str, dict[str, str]]
 
-LONG_TERM_PREFIX = "AKIA"
-"""Long-term access key ids start with it; session key ids start with ASIA."""
-
-LONG_TERM_SUFFIX = "-long-term"
-"""aws-mfa's layout: the key of profile NAME lives in [NAME-long-term]."""
-
 BYTE_ORDER_MARK = "\ufeff"
-
-
-def profile_name(text: str) -> str:
-    """A profile name as given on the command line; ValueError for an empty (or blank) one,
-    which botocore and the files would read as no name, or as [default]."""
-    if not text.strip():
-        raise ValueError("a profile name cannot be empty")
-    return text
 
 
 def credentials_path(environ: Mapping[str, str]) -> str:
@@ -75,6 +74,11 @@ def _read(path: str | os.PathLike[str], *, strict: bool) -> bytes | None:
         return read_regular(path, strict=strict)
     except OSError as err:
         raise _unreadable(path, err) from err
+
+
+def parse_ini(path: str | os.PathLike[str], data: bytes | None) -> Sections:
+    """The sections of an INI file's bytes, as `read_ini` reads them."""
+    return _parse(path, data)
 
 
 def _parse(path: str | os.PathLike[str], data: bytes | None) -> Sections:
@@ -127,12 +131,56 @@ def _unreadable(path: str | os.PathLike[str], err: Exception) -> Exception:
 
 def read_credentials_file(path: str | os.PathLike[str]) -> Sections:
     """`read_ini`, except that a link to nowhere is an error rather than an empty file."""
+    return _parse(path, _credentials_bytes(path))
+
+
+def _credentials_bytes(path: str | os.PathLike[str]) -> bytes | None:
     if os.path.islink(path) and not os.path.exists(path):
         from mfa_session.errors import DanglingLink  # only on failure: errors loads typing
 
         # Not "no such file": the login would write nowhere, so say what is wrong.
         raise DanglingLink(path=path, target=os.readlink(path))
-    return read_ini(path)
+    return _read(path, strict=True)
+
+
+class AwsSnapshot:
+    """The credentials and config files as this run read them: each once.
+
+    The credentials file is read when the snapshot is made, its bytes kept (the store's
+    preflight checks an edit of exactly these); the config file when first asked for.
+    `fresh()` reads the credentials file again only when it changed on disk since (another
+    mfa-login wrote it while this one waited for its lock, say).
+    """
+
+    def __init__(
+        self, credentials_path: str | os.PathLike[str], config_path: str | os.PathLike[str]
+    ) -> None:
+        self.credentials_path = credentials_path
+        self.config_path = config_path
+        self._stamp = stamp(credentials_path)
+        raw = _credentials_bytes(credentials_path)
+        self.credentials_bytes = raw or b""
+        self.credentials: Sections = _parse(credentials_path, raw)
+        self._config: Sections | None = None
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> AwsSnapshot:
+        return cls(credentials_path(environ), config_path(environ))
+
+    @property
+    def config(self) -> Sections:
+        """The config file's profiles, keyed by name ("[profile admin]" is "admin")."""
+        if self._config is None:
+            self._config = config_profiles(read_config_file(self.config_path))
+        return self._config
+
+    def fresh(self) -> AwsSnapshot:
+        """This snapshot while the credentials file is unchanged; otherwise a new read."""
+        if stamp(self.credentials_path) == self._stamp:
+            return self
+        again = AwsSnapshot(self.credentials_path, self.config_path)
+        again._config = self._config
+        return again
 
 
 def config_profiles(sections: Sections) -> Sections:
@@ -145,19 +193,3 @@ def config_profiles(sections: Sections) -> Sections:
             # botocore lets "[profile default]" win over "[default]".
             profiles[section[len("profile ") :].strip()] = values
     return profiles
-
-
-def holds_long_term_key(section: Mapping[str, str]) -> bool:
-    return section.get("aws_access_key_id", "").strip().startswith(LONG_TERM_PREFIX)
-
-
-def loginable_profiles(credentials: Sections, config: Sections) -> list[str]:
-    """Profiles a login can start from: a long-term key in the file, or an MFA device set."""
-    names: set[str] = set()
-    for section, values in credentials.items():
-        if section.endswith(LONG_TERM_SUFFIX):
-            names.add(section[: -len(LONG_TERM_SUFFIX)])
-        elif holds_long_term_key(values):
-            names.add(section)
-    names.update(name for name, values in config.items() if values.get("mfa_serial"))
-    return sorted(names)

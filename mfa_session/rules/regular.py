@@ -71,3 +71,13 @@ def not_regular(path: str | os.PathLike[str], mode: int) -> Exception:
 def _other(path: str | os.PathLike[str], mode: int, strict: bool) -> None:
     if strict:
         raise not_regular(path, mode)
+
+
+def stamp(path: str | os.PathLike[str]) -> tuple[int, ...] | None:
+    """What changes whenever the file is replaced or written (None: no file there): a file
+    read once needs reading again only when this differs."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)

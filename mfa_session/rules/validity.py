@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from mfa_session.rules.files import holds_long_term_key
+from mfa_session.rules.sections import holds_long_term_key
 from mfa_session.timefmt import parse_expiration
 
 MIN_DURATION = 900

@@ -22,8 +22,8 @@ profile reads exactly as before, and comments stay. One `write_session`:
    folder), fsyncs it, checks it with botocore's own loader, renames it over the file and
    fsyncs the folder (store.files).
 
-`check_session_write` runs the same steps with a placeholder session and stops before the
-backup and the rename: the login asks it before the code is spent.
+`check_session_write` applies the same rules to the bytes the login already read, with
+the standard library alone, before the code is spent.
 
 docs/files.md describes the same for users, with what configobj changes in the layout.
 """
@@ -34,8 +34,7 @@ import contextlib
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,7 +46,7 @@ from mfa_session.errors import (
     UnreadableFile,
     WriteFailed,
 )
-from mfa_session.models import LongTermKey, SessionCredentials
+from mfa_session.models import LongTermCopy, LongTermKey, SessionCredentials, WriteReport
 from mfa_session.rules.files import ini_text
 from mfa_session.rules.regular import read_regular
 from mfa_session.store.files import (
@@ -63,6 +62,7 @@ from mfa_session.store.files import (
     remove_stale_temps,
     write_atomically,
 )
+from mfa_session.store.refusals import find_pitfall, refuse_target
 
 if TYPE_CHECKING:
     from configobj import ConfigObj
@@ -70,27 +70,6 @@ if TYPE_CHECKING:
     from mfa_session.store import verify as store_verify
 
 __all__ = ["CredentialsStore", "LongTermCopy", "WriteReport"]
-
-# What a preflight puts into the section in place of the session it cannot know yet:
-# values shaped like AWS's (base64 text), so they read back as the real ones will.
-_PREFLIGHT_SESSION = SessionCredentials(
-    access_key_id="ASIAPREFLIGHT0000000",
-    secret_access_key="preflight/secret+access+key/0000000000000",  # noqa: S106 - a placeholder
-    session_token="preflight/session+token/" * 12 + "==",
-    expiration=datetime(2000, 1, 1, tzinfo=timezone.utc),
-)
-
-
-@dataclass(frozen=True)
-class LongTermCopy:
-    """Move the long-term key found in the target section into this section first."""
-
-    section: str
-
-
-@dataclass(frozen=True)
-class WriteReport:
-    notices: tuple[str, ...]
 
 
 def preload() -> None:
@@ -122,19 +101,50 @@ class CredentialsStore:
         """The key ids whose last plaintext copy the backup holds (asked under the lock)."""
 
     def check_session_write(
-        self, target: str, *, keep_long_term_in: LongTermCopy | None = None
+        self,
+        target: str,
+        *,
+        keep_long_term_in: LongTermCopy | None = None,
+        current: bytes | None = None,
     ) -> None:
         """Raise whatever `write_session(target, ...)` would refuse, without writing.
 
         The login asks this before the code is asked for and before any request, so a
         refusal known in advance (a long-term key or another tool's keys in the target, a
         section name that cannot be written, a file or folder that cannot be written, a lock
-        held too long, a construct the edit cannot keep) never costs a code. It runs the very
-        edit the write runs, with a placeholder session and without the rename; the write
-        checks all of it again under its lock.
+        held too long, a construct the edit cannot keep) never costs a code. It judges
+        `current`, the file's bytes as this run read them (None: read them now), by the
+        rules of `refusals`, waits for the lock as the write would, and makes (and removes)
+        a temp file beside the file. configobj and botocore are not needed for any of it, so
+        they load while the code is typed (`preload`); the write checks everything again
+        under its lock, with both.
         """
-        change = self._session_change(target, _PREFLIGHT_SESSION, keep_long_term_in)
-        self._edit(change, commit=False)
+        from mfa_session.rules.files import parse_ini
+
+        move_to = keep_long_term_in.section if keep_long_term_in is not None else None
+        try:
+            real = self._real_path()
+        except OSError as err:
+            raise WriteFailed(path=self.path, reason=err.strerror or type(err).__name__) from err
+        try:
+            own_file(real)
+            check_backup(real)
+            if not real.parent.is_dir():
+                # No file and no folder yet: only the section's name can be refused.
+                refuse_target(target, {}, move_to, {})
+                _check_creatable(real.parent)
+                return
+            original = _read(real) if current is None else current
+            find_pitfall(real, ini_text(real, original))
+            sections = parse_ini(real, original)
+            long_term = sections.get(move_to, {}) if move_to is not None else {}
+            refuse_target(target, sections.get(target, {}), move_to, long_term)
+            ownership = _ownership(real, [])
+            with exclusive_lock(real, self.lock_timeout):
+                check_backup(real)
+            write_atomically(real, original, ownership, commit=False)
+        except OSError as err:
+            raise WriteFailed(path=real, reason=err.strerror or type(err).__name__) from err
 
     def write_session(
         self,
@@ -213,10 +223,8 @@ class CredentialsStore:
         change: Callable[[ConfigObj], store_verify.Expected],
         *,
         key_leaving: LongTermKey | None = None,
-        commit: bool = True,
     ) -> WriteReport:
-        """One locked, checked, atomic read-modify-write of the file (`commit=False`: all of
-        it but the backup and the rename, so that nothing changes)."""
+        """One locked, checked, atomic read-modify-write of the file."""
         # configobj and botocore load here, before the lock and off the still-valid path.
         from mfa_session.store import edit as store_edit
         from mfa_session.store import verify as store_verify
@@ -231,28 +239,20 @@ class CredentialsStore:
             own_file(real)
             check_backup(real)
             if not real.parent.is_dir():
-                if not commit:
-                    # No file and no folder yet: only the edit of an empty file can refuse.
-                    change(store_edit.parse(real, b""))
-                    _check_creatable(real.parent)
-                    return WriteReport(())
                 real.parent.mkdir(mode=PRIVATE_DIR, parents=True)
             notices.extend(self._folder_notices(real))
             with exclusive_lock(real, self.lock_timeout):
-                if commit:
-                    remove_stale_temps(real)
+                remove_stale_temps(real)
                 original = _read(real)
                 text = ini_text(real, original)
-                layout = store_verify.find_pitfall(real, text)
+                layout = find_pitfall(real, text)
                 before = _botocore_before(real, original)
                 document = store_edit.parse(real, original)
                 expected = change(document)
                 new_bytes = store_edit.render(document)
                 ownership = _ownership(real, notices)
                 kept = self.backup_keeps()
-                if not commit:
-                    check_backup(real)
-                elif key_leaving is not None:
+                if key_leaving is not None:
                     _keep_in_backup(real, original, ownership, key_leaving, kept)
                 elif not (kept and check_backup(real) is not None):
                     keep_daily_backup(real, original, ownership, self.today())
@@ -262,7 +262,7 @@ class CredentialsStore:
                         real, before, layout, temp, new_bytes.decode("utf-8"), expected
                     )
 
-                write_atomically(real, new_bytes, ownership, check, commit=commit)
+                write_atomically(real, new_bytes, ownership, check)
         except OSError as err:
             raise WriteFailed(path=real, reason=err.strerror or type(err).__name__) from err
         return WriteReport(tuple(notices))

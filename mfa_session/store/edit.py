@@ -10,26 +10,17 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from configobj import ConfigObj, ConfigObjError
 
-from mfa_session.errors import (
-    FileNotSafe,
-    LongTermKeyInTarget,
-    ManagedElsewhere,
-    UnkeepableConstruct,
-    UnwritableSectionName,
-)
-from mfa_session.models import LONG_TERM_PREFIX, SessionCredentials
+from mfa_session.errors import FileNotSafe, UnkeepableConstruct
+from mfa_session.models import LongTermCopy, SessionCredentials
+from mfa_session.rules.sections import holds_long_term_key
+from mfa_session.store.refusals import refuse_target
 from mfa_session.timefmt import format_expiration
-
-if TYPE_CHECKING:
-    from mfa_session.store.credentials import LongTermCopy
 
 SESSION_KEYS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "expiration")
 LONG_TERM_KEYS = ("aws_access_key_id", "aws_secret_access_key")
-OUR_MANAGER = "mfa-session"
 
 
 class _ConfigObj(ConfigObj):  # type: ignore[misc]  # configobj has no type hints
@@ -95,16 +86,12 @@ def apply_session(
     keep_long_term_in: LongTermCopy | None,
 ) -> dict[str, dict[str, str]]:
     """Put the session into `target`; return, per section, the values this edit set."""
-    refuse_section_name(target)
     current = view(document.get(target, {}))
-    refuse_foreign(target, current)
+    move_to = keep_long_term_in.section if keep_long_term_in is not None else None
+    refuse_target(target, current, move_to, view(document.get(move_to, {})) if move_to else {})
     written: dict[str, dict[str, str]] = {}
-    if current.get("aws_access_key_id", "").startswith(LONG_TERM_PREFIX):
-        if keep_long_term_in is None:
-            raise LongTermKeyInTarget(section=target)
-        written[keep_long_term_in.section] = _move_long_term(
-            document, current, keep_long_term_in.section
-        )
+    if move_to is not None and holds_long_term_key(current):
+        written[move_to] = _move_long_term(document, current, move_to)
     values = {
         "aws_access_key_id": session.access_key_id,
         "aws_secret_access_key": session.secret_access_key,
@@ -120,50 +107,7 @@ def apply_session(
     return written
 
 
-def refuse_section_name(name: str) -> None:
-    """A section name configobj writes and every reader reads back as the same section."""
-    problem = _section_name_problem(name)
-    if problem is not None:
-        raise UnwritableSectionName(section=repr(name), reason=problem)
-
-
-def _section_name_problem(name: str) -> str | None:
-    if not name:
-        return "it is empty"
-    if not name.isprintable():
-        # Line breaks (configobj also splits at form feeds and U+2028), tabs, escapes.
-        return "it holds a line break, a tab or another control character"
-    if name != name.strip():
-        return "configobj drops spaces at its start or end, which makes it another section"
-    if name.startswith(("'", '"')):
-        return "configobj would remove the quotes around it"
-    if name.startswith("[") or name.endswith("]"):
-        return "configobj would read the extra brackets as a nested section"
-    if name == "DEFAULT":
-        return "AWS tools read [DEFAULT] as defaults for every section, not as a profile"
-    return None
-
-
-def refuse_foreign(target: str, values: Mapping[str, str]) -> None:
-    """Sections that another tool fills are not ours to overwrite."""
-    for key in sorted(values):
-        if key.startswith("sso_"):
-            raise ManagedElsewhere(section=target, manager="AWS IAM Identity Center", key=key)
-    if "credential_process" in values:
-        raise ManagedElsewhere(
-            section=target, manager="a credential_process", key="credential_process"
-        )
-    manager = values.get("manager", "")
-    if manager and manager != OUR_MANAGER:
-        raise ManagedElsewhere(section=target, manager=manager, key="manager")
-
-
 def _move_long_term(document: ConfigObj, current: Mapping[str, str], name: str) -> dict[str, str]:
-    existing = view(document.get(name, {}))
-    if existing.get("aws_access_key_id", "").startswith(LONG_TERM_PREFIX):
-        raise FileNotSafe(
-            path="the credentials file", reason=f"[{name}] already holds another long-term key"
-        )
     values = {key: current.get(key, "") for key in LONG_TERM_KEYS}
     _set_values(document, name, values)
     return values

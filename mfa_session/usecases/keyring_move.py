@@ -10,44 +10,18 @@ key from the keyring (`BackupRelease`); the state file records both facts (Keyri
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Protocol
 
-from mfa_session.adapters.keyring import SERVICE, FileOnly, KeyringFirst, KeyringVault
+from mfa_session.adapters.keyring import SERVICE, KeyringFirst
 from mfa_session.adapters.state_file import KeyringRecords, LayoutMemory
-from mfa_session.errors import KeyringUnusable, MfaSessionError
+from mfa_session.errors import MfaSessionError
+from mfa_session.interfaces import BackupEditor, Confirm, KeyKeeper, PlaintextRemover
 from mfa_session.journal import JOURNAL, WriteJournal
 from mfa_session.models import KeySource, LongTermKey
-from mfa_session.profiles import AwsFiles
-from mfa_session.store.credentials import WriteReport
+from mfa_session.rules.files import AwsSnapshot
 from mfa_session.store.files import BACKUP_SUFFIX
-from mfa_session.usecases.login import file_names_key, key_in_file
+from mfa_session.usecases.login import key_in_file
 
 log = logging.getLogger("mfa_session")
-
-
-class KeyKeeper(Protocol):
-    @property
-    def backend_name(self) -> str: ...
-
-    @property
-    def credentials_file(self) -> str: ...
-
-    def item(self, profile: str) -> str: ...
-
-    def store(self, profile: str, key: LongTermKey, *, replacing: str | None = None) -> None: ...
-
-
-class PlaintextRemover(Protocol):
-    def remove_long_term(self, key: LongTermKey) -> WriteReport: ...
-
-
-class BackupEditor(Protocol):
-    def drop_from_backup(self, key: LongTermKey) -> bool: ...
-
-
-class Confirm(Protocol):
-    def confirm(self, message: str, *, default: bool) -> bool: ...
 
 
 def move_into_keyring(
@@ -123,31 +97,10 @@ class BackupRelease:
             log.debug("the backup still holds %s outside its key lines", key.access_key_id)
 
 
-def login_vault(
-    profile: str,
-    *,
-    files: AwsFiles,
-    layout: LayoutMemory,
-    keyring: KeyringVault,
-    no_keyring: bool,
-    warn: Callable[[KeyringUnusable], None],
-    records: KeyringRecords,
-    found: Callable[[LongTermKey], None],
-) -> FileOnly | KeyringFirst:
-    """The vault a login asks: none when the profile keeps the file layout (--no-keyring)."""
-    if no_keyring:
-        layout.keep_file(profile)
-    if layout.keeps_file(profile):
-        return FileOnly()
-    return KeyringFirst(
-        keyring, lambda name: file_names_key(name, files), warn, records=records, found=found
-    )
-
-
 def offer_move(
     profile: str,
     *,
-    files: AwsFiles,
+    files: AwsSnapshot,
     vault: KeyringFirst,
     store: PlaintextRemover,
     layout: LayoutMemory,
@@ -162,7 +115,8 @@ def offer_move(
     """
     if vault.problem is not None or vault.found_in_keyring:
         return []
-    key = key_in_file(profile, files)
+    # The login has just written the file: read as it is now (where the key is now).
+    key = key_in_file(profile, files.fresh())
     if key is None:
         return []
     wanted = confirm.confirm(

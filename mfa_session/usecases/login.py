@@ -10,10 +10,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
-from mfa_session.adapters.aws import AwsApi, region_for
-from mfa_session.adapters.code_sources import CodeSource
 from mfa_session.errors import (
     CodeRejected,
     DeviceNotAssociated,
@@ -26,24 +23,34 @@ from mfa_session.errors import (
     TooManyRejectedCodes,
     UsageError,
 )
+from mfa_session.interfaces import (
+    AwsApi,
+    CodeSource,
+    DeviceMemory,
+    Prompter,
+    SectionOrigins,
+    SessionStore,
+    Vault,
+)
 from mfa_session.models import (
-    SESSION_PREFIX,
     KeySource,
     LoginResult,
+    LongTermCopy,
     LongTermKey,
     MfaDevice,
     Outcome,
     SessionCredentials,
 )
-from mfa_session.profiles import (
+from mfa_session.rules.files import AwsSnapshot, Sections, credentials_identity
+from mfa_session.rules.profile_choice import profile_without_picker
+from mfa_session.rules.regions import region_for
+from mfa_session.rules.sections import (
     LONG_TERM_SUFFIX,
-    AwsFiles,
-    holds_long_term_key,
+    SESSION_PREFIX,
+    key_section,
     loginable_profiles,
-    read_config_profiles,
-    read_credentials,
+    stored_session,
 )
-from mfa_session.rules.files import credentials_identity
 from mfa_session.rules.validity import (
     DEFAULT_DURATION,
     DEFAULT_MIN_REMAINING,
@@ -52,8 +59,6 @@ from mfa_session.rules.validity import (
     session_seconds,
     valid_until,
 )
-from mfa_session.still_valid import profile_without_picker
-from mfa_session.store.credentials import LongTermCopy, WriteReport
 
 log = logging.getLogger(__name__)
 
@@ -66,54 +71,6 @@ class DeviceOrigin(enum.Enum):
     LONG_TERM_SECTION = "aws_mfa_device in the long-term section"
     REMEMBERED = "the device chosen last time"
     DISCOVERED = "IAM ListMFADevices"
-
-
-class Prompter(Protocol):
-    def choose_profile(self, profiles: list[str]) -> str: ...
-
-    def choose_device(self, serials: list[str]) -> str: ...
-
-
-class SessionStore(Protocol):
-    def check_session_write(
-        self, target: str, *, keep_long_term_in: LongTermCopy | None = None
-    ) -> None: ...
-
-    def write_session(
-        self,
-        target: str,
-        session: SessionCredentials,
-        *,
-        keep_long_term_in: LongTermCopy | None = None,
-    ) -> WriteReport: ...
-
-
-class DeviceMemory(Protocol):
-    def recall(self, profile: str) -> str | None: ...
-
-    def remember(self, profile: str, serial: str) -> None: ...
-
-    def forget(self, profile: str) -> None: ...
-
-
-class Vault(Protocol):
-    """Long-term keys kept outside the credentials file (the OS keyring)."""
-
-    def load(self, profile: str) -> LongTermKey | None: ...
-
-
-class SectionOrigins(Protocol):
-    """Which request made what a section holds (state.WrittenSections)."""
-
-    def made_for(
-        self,
-        credentials: str,
-        section: str,
-        values: Mapping[str, str],
-        *,
-        profile: str,
-        role: str | None,
-    ) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -138,34 +95,35 @@ def resolve_profile(
     environ: Mapping[str, str],
     *,
     interactive: bool,
-    files: AwsFiles,
+    files: AwsSnapshot,
     prompter: Prompter,
 ) -> str:
     """Step 1: --profile, else AWS_DEFAULT_PROFILE or AWS_PROFILE (botocore's order), else a
-    picker on a terminal, else "default"."""
+    picker on a terminal, else "default" (rules.profile_choice)."""
     named = profile_without_picker(
         explicit,
         environ,
         interactive=interactive,
-        choices=lambda: loginable_profiles(read_credentials(files), read_config_profiles(files)),
+        choices=lambda: loginable_profiles(files.credentials, files.config),
     )
     return named if isinstance(named, str) else prompter.choose_profile(named)
 
 
 def still_valid(
-    request: LoginRequest, files: AwsFiles, now: datetime, origins: SectionOrigins
+    request: LoginRequest, files: AwsSnapshot, now: datetime, origins: SectionOrigins
 ) -> LoginResult | None:
     """Step 2: the session already in the target section, when it lasts long enough and was
     made for this request (this profile, this role): another's is replaced by a login."""
     if request.force:
         return None
-    section = read_credentials(files).get(request.target, {})
-    configured = read_config_profiles(files).get(request.profile, {}).get("duration_seconds")
+    section = files.credentials.get(request.target, {})
+    configured = files.config.get(request.profile, {}).get("duration_seconds")
     seconds = session_seconds(request.duration, configured)
     expiration = valid_until(section, now, request.min_remaining, seconds)
-    if expiration is None:
+    stored = stored_session(section)
+    if expiration is None or stored is None:
         return None
-    credentials = credentials_identity(files.credentials)
+    credentials = credentials_identity(files.credentials_path)
     made_for_us = origins.made_for(
         credentials, request.target, section, profile=request.profile, role=request.role
     )
@@ -175,13 +133,16 @@ def still_valid(
             request.target,
         )
         return None
-    return LoginResult(request.target, Outcome.STILL_VALID, expiration, expiration - now)
+    session = SessionCredentials(
+        stored.access_key_id, stored.secret_access_key, stored.session_token, expiration
+    )
+    return LoginResult(request.target, Outcome.STILL_VALID, expiration, expiration - now, session)
 
 
 def login(
     request: LoginRequest,
     *,
-    files: AwsFiles,
+    files: AwsSnapshot,
     store: SessionStore,
     aws: AwsApi,
     codes: CodeSource,
@@ -191,15 +152,16 @@ def login(
     origins: SectionOrigins,
     clock: Callable[[], datetime],
 ) -> LoginResult:
+    """Steps 2 to 7 with the files as this run read them; the result carries the session
+    written (nothing is read back)."""
     valid = still_valid(request, files, clock(), origins)
     if valid is not None:
         return valid
 
-    credentials = read_credentials(files)
-    config = read_config_profiles(files).get(request.profile, {})
+    config = files.config.get(request.profile, {})
     notices: list[str] = []
 
-    key = _long_term_key(request.profile, credentials, vault, files)
+    key = _long_term_key(request.profile, files, vault)
     log.debug("long-term key %s from the %s [%s]", key.access_key_id, key.source.value, key.section)
     # First run with the key in [NAME] itself: the same atomic write that puts the session
     # into [NAME] moves the key to [NAME-long-term], so it is never lost.
@@ -209,11 +171,11 @@ def login(
         else None
     )
     # Whatever the write would refuse is said now, before any request or prompt for a code.
-    store.check_session_write(request.target, keep_long_term_in=move_key)
-
-    device, origin = _device(
-        request, config, credentials, key, aws, codes, prompter, memory, files, notices
+    store.check_session_write(
+        request.target, keep_long_term_in=move_key, current=files.credentials_bytes
     )
+
+    device, origin = _device(request, config, files, key, aws, codes, prompter, memory, notices)
     region = region_for(config.get("region"), device)
     duration = _duration(request.duration, config)
     log.debug("device %s (from %s), region %s, %d s", device.serial, origin.value, region, duration)
@@ -242,47 +204,37 @@ def login(
         Outcome.RENEWED,
         session.expiration,
         session.expiration - now,
+        session,
         tuple(notices),
     )
 
 
-def _long_term_key(
-    profile: str, credentials: Mapping[str, Mapping[str, str]], vault: Vault, files: AwsFiles
-) -> LongTermKey:
+def _long_term_key(profile: str, files: AwsSnapshot, vault: Vault) -> LongTermKey:
     """Step 3: the keyring, else [NAME-long-term], else [NAME] when it holds an AKIA key."""
     from_vault = vault.load(profile)
     if from_vault is not None:
         return from_vault
-    found = _key_section(profile, credentials)
+    key = key_in_file(profile, files)
+    if key is None:
+        raise NoLongTermKey(profile=profile, credentials_file=files.credentials_path)
+    return key
+
+
+def key_in_file(profile: str, files: AwsSnapshot) -> LongTermKey | None:
+    """Step 3 without the keyring: the key the credentials file holds for `profile`, if any
+    (rules.sections says where it lives)."""
+    found = key_section(profile, files.credentials)
     if found is None:
-        raise NoLongTermKey(profile=profile, credentials_file=files.credentials)
-    section, source = found
-    return _key_from_section(section, credentials[section], source, files)
+        return None
+    section, in_profile_section = found
+    source = KeySource.PROFILE_SECTION if in_profile_section else KeySource.LONG_TERM_SECTION
+    return _key_from_section(section, files.credentials[section], source, files)
 
 
-def _key_section(
-    profile: str, credentials: Mapping[str, Mapping[str, str]]
-) -> tuple[str, KeySource] | None:
-    """The credentials-file section that holds the profile's long-term key, if one does."""
-    long_term = profile + LONG_TERM_SUFFIX
-    # A section left with only aws_mfa_device once its key moved into the keyring is no key.
-    if _names_a_key(credentials.get(long_term, {})):
-        return long_term, KeySource.LONG_TERM_SECTION
-    if holds_long_term_key(credentials.get(profile, {})):
-        return profile, KeySource.PROFILE_SECTION
-    return None
-
-
-def file_names_key(profile: str, files: AwsFiles) -> bool:
-    """Whether a login could go on from the file layout (asked when the keyring fails)."""
-    return _key_section(profile, read_credentials(files)) is not None
-
-
-def no_copy_in_file(profile: str, key: LongTermKey, files: AwsFiles) -> str | None:
+def no_copy_in_file(profile: str, key: LongTermKey, credentials: Sections) -> str | None:
     """None when the credentials file holds `key` (the same id and the same secret) where a
     login would read it; otherwise why it holds no copy, in words (for `forget`)."""
-    credentials = read_credentials(files)
-    found = _key_section(profile, credentials)
+    found = key_section(profile, credentials)
     if found is None:
         return f"the credentials file holds no key for {profile}"
     section = found[0]
@@ -299,43 +251,25 @@ def no_copy_in_file(profile: str, key: LongTermKey, files: AwsFiles) -> str | No
     return None
 
 
-def key_in_file(profile: str, files: AwsFiles) -> LongTermKey | None:
-    """Step 3 without the keyring: the key the credentials file holds for `profile`, if any."""
-    from mfa_session.adapters.keyring import FileOnly
-
-    try:
-        return _long_term_key(profile, read_credentials(files), FileOnly(), files)
-    except NoLongTermKey:
-        return None
-
-
-def _names_a_key(values: Mapping[str, str]) -> bool:
-    return any(
-        values.get(name, "").strip() for name in ("aws_access_key_id", "aws_secret_access_key")
-    )
-
-
 def find_device(
     request: LoginRequest,
     key: LongTermKey,
     *,
-    files: AwsFiles,
+    files: AwsSnapshot,
     aws: AwsApi,
     codes: CodeSource,
     prompter: Prompter,
     memory: DeviceMemory,
 ) -> tuple[MfaDevice, DeviceOrigin, list[str]]:
     """Step 4 on its own (for `setup`): the device a login would use, where it came from."""
-    config = read_config_profiles(files).get(request.profile, {})
+    config = files.config.get(request.profile, {})
     notices: list[str] = []
-    device, origin = _device(
-        request, config, read_credentials(files), key, aws, codes, prompter, memory, files, notices
-    )
+    device, origin = _device(request, config, files, key, aws, codes, prompter, memory, notices)
     return device, origin, notices
 
 
 def _key_from_section(
-    name: str, values: Mapping[str, str], source: KeySource, files: AwsFiles
+    name: str, values: Mapping[str, str], source: KeySource, files: AwsSnapshot
 ) -> LongTermKey:
     key_id = values.get("aws_access_key_id", "").strip()
     secret = values.get("aws_secret_access_key", "").strip()
@@ -345,7 +279,10 @@ def _key_from_section(
     ):
         if not value:
             raise IncompleteLongTermKey(
-                section=name, credentials_file=files.credentials, present=present, missing=missing
+                section=name,
+                credentials_file=files.credentials_path,
+                present=present,
+                missing=missing,
             )
     if key_id.startswith(SESSION_PREFIX):
         raise SessionKeyAsLongTerm(section=name)
@@ -355,23 +292,20 @@ def _key_from_section(
 def _device(
     request: LoginRequest,
     config: Mapping[str, str],
-    credentials: Mapping[str, Mapping[str, str]],
+    files: AwsSnapshot,
     key: LongTermKey,
     aws: AwsApi,
     codes: CodeSource,
     prompter: Prompter,
     memory: DeviceMemory,
-    files: AwsFiles,
     notices: list[str],
 ) -> tuple[MfaDevice, DeviceOrigin]:
     """Step 4: the first place that names a device wins; IAM is asked only when none does."""
+    long_term = files.credentials.get(request.profile + LONG_TERM_SUFFIX, {})
     candidates = (
         (request.device, DeviceOrigin.FLAG),
         (config.get("mfa_serial"), DeviceOrigin.CONFIG),
-        (
-            credentials.get(request.profile + LONG_TERM_SUFFIX, {}).get("aws_mfa_device"),
-            DeviceOrigin.LONG_TERM_SECTION,
-        ),
+        (long_term.get("aws_mfa_device"), DeviceOrigin.LONG_TERM_SECTION),
         (memory.recall(request.profile), DeviceOrigin.REMEMBERED),
     )
     for serial, origin in candidates:
@@ -389,7 +323,7 @@ def _device(
     if not usable:
         if keys_left_out:
             raise OnlySecurityKeys(user=user, count=keys_left_out)
-        raise NoMfaDevice(user=user, config_file=files.config)
+        raise NoMfaDevice(user=user, config_file=files.config_path)
     if keys_left_out:
         notices.append(
             f"left out {keys_left_out} security key(s): AWS accepts only authenticator-app "

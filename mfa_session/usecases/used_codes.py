@@ -16,20 +16,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Protocol, TextIO
+from typing import TextIO
 
-from mfa_session.adapters.aws import AwsApi
-from mfa_session.adapters.code_sources import CodeSource
-from mfa_session.adapters.state_file import STEP_SECONDS, seconds_to_next_step
 from mfa_session.errors import CodeStepUsed, MfaSessionError
+from mfa_session.interfaces import AwsApi, CodeSource, StepMemory
 from mfa_session.models import LongTermKey, MfaDevice, SessionCredentials
+from mfa_session.rules.code_steps import STEP_SECONDS, seconds_to_next_step
 from mfa_session.visible import visible
-
-
-class StepMemory(Protocol):
-    def was_used(self, serial: str, code: str, moment: float) -> bool: ...
-
-    def record(self, serial: str, code: str, moment: float) -> None: ...
 
 
 class GuardedAws:
@@ -62,6 +55,16 @@ class GuardedAws:
 
     def get_caller_identity(self, key: LongTermKey, region: str) -> str:
         return self._inner.get_caller_identity(key, region)
+
+    def assume_role(
+        self,
+        session: SessionCredentials,
+        region: str,
+        role_arn: str,
+        session_name: str,
+        duration: int,
+    ) -> SessionCredentials:
+        return self._inner.assume_role(session, region, role_arn, session_name, duration)
 
     def get_session_token(
         self, key: LongTermKey, region: str, device: MfaDevice, code: str, duration: int

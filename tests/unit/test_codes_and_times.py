@@ -7,10 +7,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from mfa_session.adapters.aws import clock_skew, region_for
+from mfa_session.adapters.aws import clock_skew
 from mfa_session.adapters.code_sources import StdinCode, checked_code, code_problem
 from mfa_session.errors import MalformedCode, NoCodeOnStdin
 from mfa_session.models import MfaDevice
+from mfa_session.rules.regions import region_for
 from mfa_session.timefmt import format_expiration, format_remaining, parse_expiration
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mfa_session.adapters.state_file import DeviceMemory, WrittenSections
+from mfa_session.adapters.state_file import RememberedDevices, WrittenSections
 from mfa_session.errors import (
     CodeRejected,
     DeviceNotAssociated,
@@ -23,11 +23,11 @@ from mfa_session.errors import (
     UsageError,
 )
 from mfa_session.models import Outcome
-from mfa_session.profiles import AwsFiles
+from mfa_session.rules.files import AwsSnapshot
 from mfa_session.store.credentials import CredentialsStore
 from mfa_session.usecases.login import LoginRequest, login, resolve_profile
 from tests.conftest import Home
-from tests.unit.fakes import (
+from tests.fakes import (
     KEY_ID,
     SECRET,
     EmptyVault,
@@ -35,14 +35,15 @@ from tests.unit.fakes import (
     FakePrompter,
     ScriptedCodes,
     clock,
+    state_at,
 )
 
 SERIAL = "arn:aws:iam::123456789012:mfa/alice"
 U2F = "arn:aws:iam::123456789012:u2f/user/alice/key-ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def files(home: Home) -> AwsFiles:
-    return AwsFiles(home.credentials, home.config)
+def files(home: Home) -> AwsSnapshot:
+    return AwsSnapshot(home.credentials, home.config)
 
 
 def read(path: Path) -> dict[str, dict[str, str]]:
@@ -65,9 +66,9 @@ def run(
         aws=aws,
         codes=codes or ScriptedCodes(["123456"], interactive=False),
         prompter=prompter or FakePrompter(),
-        memory=DeviceMemory(home.state / "state.json"),
+        memory=RememberedDevices(state_at(home.state / "state.json")),
         vault=EmptyVault(),
-        origins=WrittenSections(home.state / "state.json"),
+        origins=WrittenSections(state_at(home.state / "state.json")),
         clock=clock,
     )
 
@@ -322,7 +323,7 @@ def test_region_follows_the_device_partition(home: Home) -> None:
 
 def test_remembered_device_that_aws_rejects_is_forgotten(home: Home) -> None:
     long_term(home)
-    memory = DeviceMemory(home.state / "state.json")
+    memory = RememberedDevices(state_at(home.state / "state.json"))
     memory.remember("admin", SERIAL)
     aws = FakeAws(answers=[DeviceNotAssociated(serial=SERIAL, hint="")])
 

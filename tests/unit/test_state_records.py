@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from mfa_session.adapters.state_file import KeyringRecords, WrittenSections
+from tests.fakes import state_at
 
 FILE = "/home/alice/.aws/credentials"
 SESSION = {"aws_access_key_id": "ASIASESSION0001", "aws_session_token": "t"}
@@ -17,11 +18,11 @@ SESSION = {"aws_access_key_id": "ASIASESSION0001", "aws_session_token": "t"}
 def written(tmp_path: Path, data: object) -> WrittenSections:
     path = tmp_path / "state.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    return WrittenSections(path)
+    return WrittenSections(state_at(path, FILE))
 
 
 def test_a_recorded_section_serves_only_its_own_profile_and_role(tmp_path: Path) -> None:
-    sections = WrittenSections(tmp_path / "state.json")
+    sections = WrittenSections(state_at(tmp_path / "state.json", FILE))
     sections.record("shared", "alice", credentials=FILE, role=None, key_id="ASIASESSION0001")
     sections.record("ops", "alice", credentials=FILE, role="arn:r/a", key_id="ASIAROLE00000001")
     role_values = {"aws_access_key_id": "ASIAROLE00000001"}
@@ -52,7 +53,7 @@ def test_without_a_record_a_section_is_its_own_profiles_plain_session(tmp_path: 
 def test_a_record_of_other_contents_counts_as_no_record(tmp_path: Path) -> None:
     """The section was rewritten since (by hand, another tool, or a writer killed before it
     recorded): the record no longer speaks for what the section holds."""
-    sections = WrittenSections(tmp_path / "state.json")
+    sections = WrittenSections(state_at(tmp_path / "state.json", FILE))
     sections.record("admin", "bob", credentials=FILE, role=None, key_id="ASIABOBSESSION01")
 
     assert sections.made_for(FILE, "admin", SESSION, profile="admin", role=None)
@@ -91,7 +92,7 @@ def test_origins_of_the_wrong_shape_are_dropped(tmp_path: Path, data: object) ->
 def test_keyring_records_of_the_wrong_shape_are_dropped(tmp_path: Path, data: object) -> None:
     path = tmp_path / "state.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    records = KeyringRecords(path)
+    records = KeyringRecords(state_at(path, FILE))
 
     assert records.moved_key(FILE, "admin") is None
     assert records.backup_keeps(FILE) == frozenset()

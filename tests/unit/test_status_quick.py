@@ -5,26 +5,29 @@ from __future__ import annotations
 import io
 import json
 import os
-from datetime import datetime, timedelta, timezone, tzinfo
+import sys
+from datetime import datetime, timedelta, timezone
+from typing import TextIO
 
 import pytest
 
 from mfa_session import cli
 from mfa_session.commands import status
 from mfa_session.exit_codes import ExitCode
+from mfa_session.wiring import Wiring
 from tests.conftest import Home
 
 NOW = datetime(2026, 3, 4, 10, 0, 30, 250_000, tzinfo=timezone.utc)
 KEY = "aws_access_key_id = AKIAFAKEFAKEFAKE0001\naws_secret_access_key = long-term-secret\n"
 
 
-class _Clock(datetime):
+def clock() -> datetime:
     """Both runs of a comparison read the same moment, so the seconds left cannot differ."""
+    return NOW
 
-    @classmethod
-    def now(cls, tz: tzinfo | None = None) -> _Clock:
-        assert tz is timezone.utc
-        return cls.fromtimestamp(NOW.timestamp(), timezone.utc)
+
+def wiring(stdout: TextIO, stderr: TextIO) -> Wiring:
+    return Wiring(os.environ, stdin=io.StringIO(""), stdout=stdout, stderr=stderr, clock=clock)
 
 
 class _Terminal(io.StringIO):
@@ -70,16 +73,12 @@ def run_both(
     argv: list[str], monkeypatch: pytest.MonkeyPatch, stdout: io.StringIO | None = None
 ) -> tuple[tuple[int, str, str], tuple[int, str, str]]:
     """(quick, full): exit code, stdout and stderr of `mfa-login status ...` both ways."""
-    monkeypatch.setattr(status, "datetime", _Clock)
-    monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    answered = status.quick_exit
     results = []
-    for quick in (answered, lambda *_args, **_kwargs: None):
+    for quick in (True, False):
         out, err = stdout.__class__() if stdout else io.StringIO(), io.StringIO()
         monkeypatch.setattr("sys.stdout", out)
         monkeypatch.setattr("sys.stderr", err)
-        monkeypatch.setattr(status, "quick_exit", quick)
-        code = cli.main(["status", *argv])
+        code = cli.main(["status", *argv], wiring=wiring(out, err), quick_paths=quick)
         results.append((code, out.getvalue(), err.getvalue()))
     return results[0], results[1]
 
@@ -112,7 +111,7 @@ def test_quick_and_argparse_paths_say_the_same(
     argv: list[str], home: Home, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_files(home)
-    assert status.quick_exit(argv, os.environ, stdout=io.StringIO()) is not None
+    assert status.quick_exit(argv, os.environ, stdout=io.StringIO(), now=NOW) is not None
     quick, full = run_both(argv, monkeypatch)
     assert quick == full
     assert "session-secret" not in quick[1]
@@ -153,7 +152,7 @@ def test_unreadable_credentials_are_reported_by_the_full_command(
     home: Home, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     home.credentials.write_text("[work\naws_session_token = x\n", encoding="utf-8")
-    assert status.quick_exit([], os.environ, stdout=io.StringIO()) is None
+    assert status.quick_exit([], os.environ, stdout=io.StringIO(), now=NOW) is None
     quick, full = run_both([], monkeypatch)
     assert quick == full
     assert quick[0] == ExitCode.FILE_UNSAFE
@@ -164,7 +163,7 @@ def test_a_link_to_nowhere_is_reported_by_the_full_command(
     home: Home, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     home.credentials.symlink_to(home.root / "gone")
-    assert status.quick_exit(["--names"], os.environ, stdout=io.StringIO()) is None
+    assert status.quick_exit(["--names"], os.environ, stdout=io.StringIO(), now=NOW) is None
     quick, full = run_both(["--names"], monkeypatch)
     assert quick == full
     assert quick[0] == ExitCode.FILE_UNSAFE
@@ -199,7 +198,7 @@ def test_a_link_to_nowhere_is_reported_by_the_full_command(
 def test_anything_else_goes_to_argparse(argv: list[str], home: Home) -> None:
     write_files(home)
     out = io.StringIO()
-    assert status.quick_exit(argv, os.environ, stdout=out) is None
+    assert status.quick_exit(argv, os.environ, stdout=out, now=NOW) is None
     assert out.getvalue() == ""
 
 
@@ -216,12 +215,11 @@ def test_anything_else_goes_to_argparse(argv: list[str], home: Home) -> None:
     ],
 )
 def test_argparse_still_answers_what_the_quick_path_leaves(
-    argv: list[str], home: Home, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    argv: list[str], home: Home, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_files(home)
-    monkeypatch.setattr(status, "datetime", _Clock)
     try:
-        code = cli.main(["status", *argv])
+        code = cli.main(["status", *argv], wiring=wiring(sys.stdout, sys.stderr))
     except SystemExit as done:  # argparse's way out
         code = int(str(done.code))
     out, err = capsys.readouterr()

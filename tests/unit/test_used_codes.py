@@ -11,7 +11,7 @@ from mfa_session.adapters.state_file import UsedSteps
 from mfa_session.errors import CodeStepUsed
 from mfa_session.models import KeySource, LongTermKey, MfaDevice
 from mfa_session.usecases.used_codes import GuardedAws
-from tests.unit.fakes import KEY_ID, SECRET, FakeAws, ScriptedCodes
+from tests.fakes import KEY_ID, SECRET, FakeAws, ScriptedCodes, state_at
 
 KEY = LongTermKey(KEY_ID, SECRET, KeySource.LONG_TERM_SECTION, "admin-long-term")
 DEVICE = MfaDevice("arn:aws:iam::123456789012:mfa/alice")
@@ -35,7 +35,7 @@ class RenewableCodes(ScriptedCodes):
 
 
 def guarded(tmp_path: Path, codes: ScriptedCodes, time: FakeTime, terminal: io.StringIO | None):
-    steps = UsedSteps(tmp_path / "state.json")
+    steps = UsedSteps(state_at(tmp_path / "state.json"))
     aws = FakeAws()
     guard = GuardedAws(
         aws, steps, codes, profile="admin", terminal=terminal, clock=time.clock, sleep=time.sleep
@@ -90,6 +90,6 @@ def test_the_state_file_holds_no_code(tmp_path: Path) -> None:
     time = FakeTime(1_000_025.0)
     guard, _, steps = guarded(tmp_path, ScriptedCodes([], interactive=False), time, None)
     guard.get_session_token(KEY, "us-east-1", DEVICE, "987654", 3600)
-    text = steps.path.read_text()
+    text = steps.state.path.read_text()
     assert "987654" not in text
     assert DEVICE.serial not in text

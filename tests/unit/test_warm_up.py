@@ -8,6 +8,8 @@ use the real Boto3Aws; only the client factory is replaced where a request would
 from __future__ import annotations
 
 import io
+import os
+import sys
 import threading
 from datetime import datetime, timezone
 from typing import Any
@@ -18,14 +20,15 @@ from mfa_session import cli
 from mfa_session.adapters import aws
 from mfa_session.adapters.aws import Boto3Aws
 from mfa_session.adapters.client_settings import ClientSettings
-from mfa_session.adapters.state_file import DeviceMemory, WrittenSections
+from mfa_session.adapters.state_file import RememberedDevices, WrittenSections
 from mfa_session.errors import InvalidRegion
-from mfa_session.models import KeySource, LongTermKey, MfaDevice
-from mfa_session.profiles import AwsFiles
+from mfa_session.models import AwsFiles, KeySource, LongTermKey, MfaDevice
+from mfa_session.rules.files import AwsSnapshot
 from mfa_session.store.credentials import CredentialsStore
 from mfa_session.usecases.login import LoginRequest, login
+from mfa_session.wiring import Wiring
 from tests.conftest import Home
-from tests.unit.fakes import KEY_ID, SECRET, EmptyVault, FakePrompter, clock
+from tests.fakes import KEY_ID, SECRET, EmptyVault, FakePrompter, clock, state_at
 
 SERIAL = "arn:aws:iam::123456789012:mfa/alice"
 KEY = LongTermKey(KEY_ID, SECRET, KeySource.LONG_TERM_SECTION, "admin-long-term")
@@ -77,6 +80,7 @@ def test_the_client_is_built_on_another_thread_while_the_code_is_asked(
     client = FakeStsClient()
 
     files = AwsFiles(home.credentials, home.config)
+    read = AwsSnapshot(home.credentials, home.config)
 
     def make_client(
         service: str, key: LongTermKey, region: str, settings: ClientSettings
@@ -89,14 +93,14 @@ def test_the_client_is_built_on_another_thread_while_the_code_is_asked(
 
     result = login(
         LoginRequest("admin"),
-        files=files,
+        files=read,
         store=CredentialsStore(home.credentials),
         aws=Boto3Aws(ClientSettings("admin", files), make_client),
         codes=CodeAfterTheClient(built),
         prompter=FakePrompter(),
-        memory=DeviceMemory(home.state / "state.json"),
+        memory=RememberedDevices(state_at(home.state / "state.json")),
         vault=EmptyVault(),
-        origins=WrittenSections(home.state / "state.json"),
+        origins=WrittenSections(state_at(home.state / "state.json")),
         clock=clock,
     )
 
@@ -140,10 +144,26 @@ def test_a_failed_warm_up_ends_the_command_as_without_it(
     code_with = cli.main(argv)
     shown_with = capsys.readouterr()
 
-    monkeypatch.setattr(Boto3Aws, "warm_up", lambda *_args: None)
-    code_without = cli.main(argv)
+    code_without = cli.main(argv, wiring=wiring_without_warm_up())
 
     assert code_with == code_without == 3
     assert shown_with == capsys.readouterr()
     assert "region 'not a region' is not an AWS region name" in shown_with.err
     assert home.credentials.read_text() == original
+
+
+class WithoutWarmUp(Boto3Aws):
+    """Boto3Aws whose client is built only when the first request needs it."""
+
+    def warm_up(self, key: LongTermKey, region: str) -> None:
+        pass
+
+
+def wiring_without_warm_up() -> Wiring:
+    return Wiring(
+        os.environ,
+        stdin=sys.stdin,
+        stdout=sys.stdout,
+        stderr=sys.stderr,
+        aws=WithoutWarmUp,
+    )

@@ -15,8 +15,7 @@ import pytest
 from mfa_session.adapters.aws import Boto3Aws
 from mfa_session.adapters.client_settings import ClientSettings
 from mfa_session.errors import AnswerTooSlow
-from mfa_session.models import KeySource, LongTermKey, MfaDevice
-from mfa_session.profiles import AwsFiles
+from mfa_session.models import AwsFiles, KeySource, LongTermKey, MfaDevice
 from tests.emulator import EmulatedUser
 from tests.fault_proxy import Fault, FaultProxy
 

@@ -8,8 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from mfa_session import cli
-from mfa_session import still_valid as shortcut
+from mfa_session import cli, still_valid
 from mfa_session.exit_codes import ExitCode
 from tests.conftest import Home
 
@@ -26,10 +25,14 @@ def session(name: str, left: timedelta) -> str:
 
 
 def run_main(
-    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    argv: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    quick_paths: bool = True,
 ) -> tuple[int, str, str]:
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    code = cli.main(argv)
+    code = cli.main(argv, quick_paths=quick_paths)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -59,8 +62,7 @@ def test_shortcut_and_full_command_say_the_same(
         encoding="utf-8",
     )
     quick = run_main(argv, capsys, monkeypatch)
-    monkeypatch.setattr(shortcut, "still_valid_exit", lambda *_args, **_kwargs: None)
-    full = run_main(argv, capsys, monkeypatch)
+    full = run_main(argv, capsys, monkeypatch, quick_paths=False)
     assert quick == full
 
 
@@ -86,7 +88,7 @@ def test_anything_but_plain_login_flags_goes_to_the_full_command(
 ) -> None:
     home.credentials.write_text(session("work", timedelta(hours=7)), encoding="utf-8")
     stderr = io.StringIO()
-    assert shortcut.still_valid_exit(argv, {}, stdin=io.StringIO(), stderr=stderr) is None
+    assert quick(argv, {}, stdin=io.StringIO(), stderr=stderr) is None
     assert stderr.getvalue() == ""
 
 
@@ -95,7 +97,7 @@ def test_still_valid_on_a_terminal_with_one_profile_needs_no_picker(home: Home) 
         f"[work-long-term]\n{KEY}\n" + session("work", timedelta(hours=2)), encoding="utf-8"
     )
     terminal = _Terminal()
-    assert shortcut.still_valid_exit([], _environ(), stdin=_Terminal(), stderr=terminal) == 0
+    assert quick([], _environ(), stdin=_Terminal(), stderr=terminal) == 0
     # Coloured like the full command on a terminal.
     assert terminal.getvalue().startswith("work: still valid for \x1b[32m2h00m\x1b[0m (until ")
 
@@ -106,7 +108,7 @@ def test_several_profiles_on_a_terminal_leave_the_choice_to_the_picker(home: Hom
         encoding="utf-8",
     )
     shown = _Terminal()
-    assert shortcut.still_valid_exit([], _environ(), stdin=_Terminal(), stderr=shown) is None
+    assert quick([], _environ(), stdin=_Terminal(), stderr=shown) is None
     assert shown.getvalue() == ""
 
 
@@ -126,10 +128,21 @@ def test_a_long_term_key_is_never_taken_for_a_session(home: Home) -> None:
         encoding="utf-8",
     )
     assert (
-        shortcut.still_valid_exit(
-            ["--profile", "work"], _environ(), stdin=io.StringIO(), stderr=io.StringIO()
-        )
-        is None
+        quick(["--profile", "work"], _environ(), stdin=io.StringIO(), stderr=io.StringIO()) is None
+    )
+
+
+def quick(
+    argv: list[str], environ: dict[str, str], *, stdin: io.StringIO, stderr: io.StringIO
+) -> int | None:
+    """The fast path alone (still_valid.still_valid_exit), on these streams."""
+    return still_valid.still_valid_exit(
+        argv,
+        environ,
+        stdin=stdin,
+        stdout=io.StringIO(),
+        stderr=stderr,
+        clock=lambda: datetime.now(timezone.utc),
     )
 
 

@@ -28,7 +28,7 @@ from tests.store_support import (
     temp_files,
 )
 
-CHILD = Path(__file__).with_name("store_child.py")
+CHILD = Path(__file__).resolve().parents[1] / "store_child.py"
 REPO = CHILD.parent.parent
 NOBODY = 65534
 PR_CAPBSET_DROP = 24

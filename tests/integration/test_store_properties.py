@@ -14,12 +14,13 @@ from hypothesis import strategies as st
 
 from mfa_session.exit_codes import ExitCode
 from tests.conftest import Home
+from tests.fakes import FakeAws
 from tests.store_support import (
-    FakeAws,
     assert_only_target_changed,
     botocore_view,
     login_args,
     run_command,
+    store_aws,
     temp_files,
 )
 
@@ -82,13 +83,11 @@ _runs = itertools.count()
 
 
 @pytest.fixture
-def fake_aws(monkeypatch: pytest.MonkeyPatch) -> FakeAws:
-    fake = FakeAws()
-    monkeypatch.setattr("mfa_session.usecases.session.Boto3Aws", lambda _settings: fake)
-    return fake
+def fake_aws() -> FakeAws:
+    """The AWS every login of these tests is given (passed in, see run_command)."""
+    return store_aws()
 
 
-@pytest.mark.usefixtures("fake_aws")
 @settings(
     max_examples=200,
     deadline=None,
@@ -97,7 +96,10 @@ def fake_aws(monkeypatch: pytest.MonkeyPatch) -> FakeAws:
 )
 @given(raw=credentials_files())
 def test_login_keeps_everything_or_touches_nothing(
-    raw: bytes, home: Home, monkeypatch: pytest.MonkeyPatch
+    raw: bytes,
+    home: Home,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_aws: FakeAws,
 ) -> None:
     folder = home.root / f"run{next(_runs)}"
     folder.mkdir()
@@ -112,7 +114,7 @@ def test_login_keeps_everything_or_touches_nothing(
     assume(before is not None)  # only files botocore accepts are in scope
     assert before is not None
 
-    code, stderr = run_command(login_args("work"))
+    code, stderr = run_command(fake_aws, login_args("work"))
 
     assert temp_files(folder) == []
     if code == ExitCode.OK:

@@ -21,7 +21,7 @@ from mfa_session.errors import MfaSessionError
 from mfa_session.exit_codes import ExitCode
 from mfa_session.output import bug_report
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
 

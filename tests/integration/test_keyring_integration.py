@@ -28,7 +28,7 @@ pytest_plugins = ["tests.emulator.fixtures"]
 pytestmark = pytest.mark.keyring_integration
 
 SECRET_SERVICE = "keyring.backends.SecretService.Keyring"
-WRAPPER = Path(__file__).resolve().parents[1] / "scripts" / "with_secret_service.sh"
+WRAPPER = Path(__file__).resolve().parents[2] / "scripts" / "with_secret_service.sh"
 
 
 def _unreachable_reason() -> str | None:
@@ -184,7 +184,7 @@ def test_declining_the_offer_is_remembered(
     assert keyring_item(home, profile) is None
     assert aws_user.secret_access_key in home.credentials.read_text(encoding="utf-8")
     state = json.loads((home.state / "mfa-session" / "state.json").read_text(encoding="utf-8"))
-    assert state["long_term_keys"] == {profile: "file"}
+    assert state["file_layouts"] == {str(home.credentials.resolve()): {profile: "file"}}
 
 
 def test_locked_collection_fails_setup_and_keeps_the_plaintext(

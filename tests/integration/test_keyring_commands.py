@@ -392,7 +392,7 @@ def test_no_keyring_is_remembered_and_the_keyring_is_then_never_read(
     assert code == 3
     assert "profile alice has no long-term key" in err
     state = json.loads((home.state / "mfa-session" / "state.json").read_text(encoding="utf-8"))
-    assert state["long_term_keys"] == {"alice": "file"}
+    assert state["file_layouts"] == {str(home.credentials.resolve()): {"alice": "file"}}
 
     # Remembered: a broken keyring setting is not even looked at.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "")

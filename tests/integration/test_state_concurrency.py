@@ -53,6 +53,8 @@ def test_twenty_parallel_logins_keep_all_twenty_state_records(
     assert not failures, failures
 
     state = json.loads((home.state / "mfa-session" / "state.json").read_text())
-    assert state["devices"] == {f"p{n:02d}": user.mfa_serials[0] for n, user in enumerate(users)}
-    assert state["sections"] == {f"p{n:02d}": f"p{n:02d}" for n in range(PARALLEL)}
+    mine = str(home.credentials.resolve())
+    devices = {f"p{n:02d}": user.mfa_serials[0] for n, user in enumerate(users)}
+    assert state["file_devices"] == {mine: devices}
+    assert state["file_sections"] == {mine: {f"p{n:02d}": f"p{n:02d}" for n in range(PARALLEL)}}
     assert len(state["used_steps"]) == PARALLEL

@@ -21,9 +21,11 @@ from mfa_session.errors import (
 from mfa_session.exit_codes import ExitCode
 from mfa_session.models import KeySource, LongTermKey, SessionCredentials
 from mfa_session.store.credentials import CredentialsStore
-from mfa_session.store.verify import Expected, botocore_view, find_pitfall, verify_edit
+from mfa_session.store.refusals import find_pitfall
+from mfa_session.store.verify import Expected, botocore_view, verify_edit
 from tests.conftest import Home
-from tests.store_support import FakeAws, login_args, run_command, temp_files
+from tests.fakes import FakeAws
+from tests.store_support import login_args, run_command, store_aws, temp_files
 
 LONG_TERM = (
     "[work-long-term]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
@@ -38,11 +40,10 @@ SESSION = SessionCredentials(
 NOBODY = 65534
 
 
-@pytest.fixture(autouse=True)
-def fake_aws(monkeypatch: pytest.MonkeyPatch) -> FakeAws:
-    fake = FakeAws()
-    monkeypatch.setattr("mfa_session.usecases.session.Boto3Aws", lambda _settings: fake)
-    return fake
+@pytest.fixture
+def fake_aws() -> FakeAws:
+    """The AWS every login of these tests is given (passed in, see run_command)."""
+    return store_aws()
 
 
 def _mode(path: Path) -> int:
@@ -64,11 +65,11 @@ def test_new_file_is_0600_in_a_new_0700_folder(
     assert botocore_view(credentials)["work"]["aws_session_token"] == "session-token"
 
 
-def test_a_mode_open_to_others_is_tightened_with_a_notice(home: Home) -> None:
+def test_a_mode_open_to_others_is_tightened_with_a_notice(home: Home, fake_aws: FakeAws) -> None:
     home.credentials.write_text(LONG_TERM)
     home.credentials.chmod(0o644)
 
-    code, stderr = run_command(login_args("work"))
+    code, stderr = run_command(fake_aws, login_args("work"))
 
     assert code == ExitCode.OK, stderr
     assert _mode(home.credentials) == 0o600
@@ -77,25 +78,25 @@ def test_a_mode_open_to_others_is_tightened_with_a_notice(home: Home) -> None:
     )
 
 
-def test_a_private_mode_is_kept_without_a_notice(home: Home) -> None:
+def test_a_private_mode_is_kept_without_a_notice(home: Home, fake_aws: FakeAws) -> None:
     home.credentials.write_text(LONG_TERM)
     home.credentials.chmod(0o400)
 
-    code, stderr = run_command(login_args("work"))
+    code, stderr = run_command(fake_aws, login_args("work"))
 
     assert code == ExitCode.OK, stderr
     assert _mode(home.credentials) == 0o400
     assert "open to other users" not in stderr
 
 
-def test_the_group_is_kept(home: Home) -> None:
+def test_the_group_is_kept(home: Home, fake_aws: FakeAws) -> None:
     if os.geteuid() != 0:
         pytest.skip("only root can hand a file to any group")
     home.credentials.write_text(LONG_TERM)
     home.credentials.chmod(0o600)
     os.chown(home.credentials, os.geteuid(), NOBODY)
 
-    code, stderr = run_command(login_args("work"))
+    code, stderr = run_command(fake_aws, login_args("work"))
 
     assert code == ExitCode.OK, stderr
     owner = home.credentials.stat()
@@ -107,7 +108,9 @@ def test_the_group_is_kept(home: Home) -> None:
 # --- symlinks ----------------------------------------------------------------------------
 
 
-def test_a_symlinked_file_is_updated_where_it_lives_and_the_link_stays(home: Home) -> None:
+def test_a_symlinked_file_is_updated_where_it_lives_and_the_link_stays(
+    home: Home, fake_aws: FakeAws
+) -> None:
     dotfiles = home.root / "dotfiles"
     dotfiles.mkdir()
     real = dotfiles / "aws-credentials"
@@ -115,7 +118,7 @@ def test_a_symlinked_file_is_updated_where_it_lives_and_the_link_stays(home: Hom
     real.chmod(0o600)
     home.credentials.symlink_to("../dotfiles/aws-credentials")
 
-    code, stderr = run_command(login_args("work"))
+    code, stderr = run_command(fake_aws, login_args("work"))
 
     assert code == ExitCode.OK, stderr
     assert home.credentials.is_symlink()
@@ -125,10 +128,10 @@ def test_a_symlinked_file_is_updated_where_it_lives_and_the_link_stays(home: Hom
     assert (dotfiles / "aws-credentials.lock").exists()
 
 
-def test_a_dangling_symlink_is_a_clear_error(home: Home) -> None:
+def test_a_dangling_symlink_is_a_clear_error(home: Home, fake_aws: FakeAws) -> None:
     home.credentials.symlink_to(home.root / "gone" / "credentials")
 
-    code, stderr = run_command(login_args("work"))
+    code, stderr = run_command(fake_aws, login_args("work"))
 
     assert code == ExitCode.FILE_UNSAFE
     assert stderr == (
@@ -151,16 +154,13 @@ def test_the_store_itself_refuses_a_dangling_symlink(home: Home) -> None:
 # --- the lock ----------------------------------------------------------------------------
 
 
-def test_a_held_lock_means_nothing_is_written(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_held_lock_means_nothing_is_written(home: Home, fake_aws: FakeAws) -> None:
     home.credentials.write_text(LONG_TERM)
     home.credentials.chmod(0o600)
-    monkeypatch.setattr(
-        "mfa_session.usecases.session.CredentialsStore",
-        functools.partial(CredentialsStore, lock_timeout=0.2),
-    )
+    store = functools.partial(CredentialsStore, lock_timeout=0.2)
     with (home.credentials.parent / "credentials.lock").open("w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        code, stderr = run_command(login_args("work"))
+        code, stderr = run_command(fake_aws, login_args("work"), credentials_store=store)
 
     assert code == ExitCode.FILE_UNSAFE
     assert stderr == (
@@ -182,7 +182,7 @@ def test_the_file_is_read_again_under_the_lock(home: Home, fake_aws: FakeAws) ->
 
     fake_aws.get_session_token = another_tool_writes_meanwhile  # type: ignore[method-assign]
 
-    code, stderr = run_command(login_args("work"))
+    code, stderr = run_command(fake_aws, login_args("work"))
 
     assert code == ExitCode.OK, stderr
     assert botocore_view(home.credentials)["added-meanwhile"] == {"region": "eu-west-1"}

@@ -17,30 +17,30 @@ import pytest
 
 from mfa_session.exit_codes import ExitCode
 from tests.conftest import Home
+from tests.fakes import FakeAws
 from tests.store_support import (
-    FakeAws,
     assert_only_target_changed,
     botocore_view,
     login_args,
     run_command,
     secrets_in,
+    store_aws,
     temp_files,
 )
 
-CORPUS = Path(__file__).parent / "corpus" / "credentials"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "credentials"
 EXPECTED: dict[str, dict[str, object]] = json.loads((CORPUS / "expected.json").read_text())
 HAND_WRITTEN = sorted(p.name for p in CORPUS.glob("*.ini"))
 GENERATED_COUNT = 20
 
 
 @pytest.fixture
-def fake_aws(monkeypatch: pytest.MonkeyPatch) -> FakeAws:
-    fake = FakeAws()
-    monkeypatch.setattr("mfa_session.usecases.session.Boto3Aws", lambda _settings: fake)
-    return fake
+def fake_aws() -> FakeAws:
+    """The AWS every login of these tests is given (passed in, see run_command)."""
+    return store_aws()
 
 
-def _login_and_judge(raw: bytes, credentials: Path, name: str) -> None:
+def _login_and_judge(raw: bytes, credentials: Path, name: str, fake_aws: FakeAws) -> None:
     expectation = EXPECTED.get(name, {})
     profile = str(expectation.get("profile", "work"))
     extra = [str(a) for a in expectation.get("args", [])]  # type: ignore[attr-defined]
@@ -48,7 +48,7 @@ def _login_and_judge(raw: bytes, credentials: Path, name: str) -> None:
     credentials.chmod(0o600)
     before = botocore_view(credentials) if _botocore_reads(credentials) else {}
 
-    code, stderr = run_command(login_args(profile, *extra))
+    code, stderr = run_command(fake_aws, login_args(profile, *extra))
 
     assert temp_files(credentials.parent) == []
     for secret in secrets_in(raw):
@@ -87,18 +87,16 @@ def test_corpus_is_large_enough_and_fully_described() -> None:
     assert refusals <= {n for n, e in EXPECTED.items() if "message" in e}
 
 
-@pytest.mark.usefixtures("fake_aws")
 @pytest.mark.parametrize("name", HAND_WRITTEN)
-def test_hand_written_file(name: str, home: Home) -> None:
-    _login_and_judge((CORPUS / name).read_bytes(), home.credentials, name)
+def test_hand_written_file(name: str, home: Home, fake_aws: FakeAws) -> None:
+    _login_and_judge((CORPUS / name).read_bytes(), home.credentials, name, fake_aws)
 
 
-@pytest.mark.usefixtures("fake_aws")
 @pytest.mark.parametrize("seed", range(GENERATED_COUNT))
-def test_generated_file(seed: int, home: Home) -> None:
+def test_generated_file(seed: int, home: Home, fake_aws: FakeAws) -> None:
     raw = generate(random.Random(seed))  # noqa: S311 - test data, not cryptography
     # Generated files use only constructs configobj keeps, so every one must log in.
-    _login_and_judge(raw, home.credentials, f"ok_generated_{seed}")
+    _login_and_judge(raw, home.credentials, f"ok_generated_{seed}", fake_aws)
 
 
 def generate(rng: random.Random) -> bytes:
