@@ -1,6 +1,7 @@
 """mfa-login and its peers side by side, against the local AWS emulator.
 
     .venv/bin/python benchmarks/run.py [--rounds 15] [--json benchmarks/results/latest.json]
+                                       [--compare NAME=CHECKOUT ...]
 
 Run it from the repository root with a Python that has the dev extras (moto runs the
 emulator, pexpect drives the terminal). It makes benchmarks/.venv holding this product (a
@@ -10,6 +11,10 @@ each case per round, in an order that rotates, so the machine's noise falls on a
 alike. It prints medians, paired ratios (the median over rounds of case / baseline measured
 in the same round), peak memory (ru_maxrss of each child) and AWS round trips, and writes
 the same as JSON.
+
+`--compare NAME=CHECKOUT` also installs another checkout of the product (a git worktree of
+an earlier commit, say) into benchmarks/.venv-NAME and measures every mfa-login case for it
+too, in the same rounds, as "mfa-login@NAME ...": before and after side by side.
 """
 
 from __future__ import annotations
@@ -73,17 +78,18 @@ class Group:
 # --- the venv and the machine ---------------------------------------------------------------
 
 
-def make_venv() -> dict[str, str]:
-    if not (BIN / "python").exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    pip = [str(BIN / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    # Always this checkout's code, built as a wheel, even when the version did not change.
-    for extra in ([str(REPO), *PEERS], ["--force-reinstall", "--no-deps", str(REPO)]):
+def make_venv(venv: Path = VENV, checkout: Path = REPO, peers: list[str] = PEERS) -> dict[str, str]:
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    # Always the checkout's code, built as a wheel, even when the version did not change.
+    for extra in ([str(checkout), *peers], ["--force-reinstall", "--no-deps", str(checkout)]):
         done = subprocess.run([*pip, *extra], capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise RuntimeError(f"pip install {extra} failed:\n{done.stderr[-3000:]}")
     listed = subprocess.run(
-        [str(BIN / "python"), "-m", "pip", "list", "--format", "json"],
+        [str(python), "-m", "pip", "list", "--format", "json"],
         check=True,
         capture_output=True,
         text=True,
@@ -179,6 +185,19 @@ def in_terminal(
         child.close()
     if child.exitstatus != 0:
         raise RuntimeError(f"{argv} exited {child.exitstatus}:\n{child.before}")
+    return Sample(seconds)
+
+
+def to_prompt(argv: list[str], env: dict[str, str], prompt: str) -> Sample:
+    """Time to the prompt: from the spawn until the prompt's text is on the terminal."""
+    started = time.perf_counter()
+    child = pexpect.spawn(argv[0], argv[1:], env=env, encoding="utf-8", timeout=60)
+    child.delaybeforesend = None
+    try:
+        child.expect(prompt)
+        seconds = time.perf_counter() - started
+    finally:
+        child.close(force=True)
     return Sample(seconds)
 
 
@@ -293,6 +312,15 @@ class Bench:
 
         return run
 
+    def prompt(self, layout: str, argv: list[str], prompt: str) -> Callable[[int], Sample]:
+        def run(_round: int) -> Sample:
+            user = self.user()
+            home = fresh_home(self.root, layout)
+            write_layout(home, user, layout)
+            return to_prompt(argv, environment(home, self.emulator), prompt)
+
+        return run
+
     def round_trip(self) -> Callable[[int], Sample]:
         """One GetSessionToken from a warm process: client built beforehand, not timed."""
         import botocore.session
@@ -315,15 +343,33 @@ class Bench:
         return run
 
 
-def groups(bench: Bench, with_status: bool) -> list[Group]:
+@dataclass(frozen=True)
+class Product:
+    """One installed mfa-login: this checkout ("mfa-login") or one named by --compare."""
+
+    name: str
+    bin: Path
+    with_status: bool
+
+    def command(self) -> str:
+        return str(self.bin / "mfa-login")
+
+
+def groups(bench: Bench, products: list[Product]) -> list[Group]:
     py = str(BIN / "python")
-    login = str(BIN / "mfa-login")
     aws_mfa = str(BIN / "aws-mfa")
     awsume = str(BIN / "awsumepy")
     aws = str(BIN / "aws")
 
-    def ours(_user: EmulatedUser, code: str) -> list[str]:
-        return [login, "--profile", PROFILE, "--force", "--code", code]
+    def ours(product: Product) -> Callable[[EmulatedUser, str], list[str]]:
+        return lambda _user, code: [
+            product.command(),
+            "--profile",
+            PROFILE,
+            "--force",
+            "--code",
+            code,
+        ]
 
     def theirs_aws_mfa(_user: EmulatedUser, _code: str) -> list[str]:
         return [aws_mfa, "--profile", PROFILE, "--force", "--log-level", "WARNING"]
@@ -351,19 +397,44 @@ def groups(bench: Bench, with_status: bool) -> list[Group]:
             "AWS_SECRET_ACCESS_KEY": user.secret_access_key,
         }
 
-    still = [
-        Case("python -c pass", bench.command([py, "-c", "pass"])),
-        Case(
-            "mfa-login (still valid)",
-            bench.still_valid("mfa-login", ours, [login, "--profile", PROFILE]),
-        ),
+    start = [Case("python -c pass", bench.command([py, "-c", "pass"]))]
+    still = [Case("python -c pass", bench.command([py, "-c", "pass"]))]
+    forced = [
+        Case("bare boto3 script", bench.login("bare", bare("bare_boto3.py"))),
+        Case("bare botocore script", bench.login("bare", bare("bare_botocore.py"))),
     ]
-    if with_status:
-        status_home = fresh_home(bench.root, "status")
-        user = bench.user()
-        write_layout(status_home, user, "mfa-login")
-        timed(ours(user, user.code()), environment(status_home, bench.emulator))
-        still.append(Case("mfa-login status", bench.command([login, "status"], status_home)))
+    enter = [Case("one round trip (warm process)", bench.round_trip())]
+    prompt = [Case("python prompting at once", bench.prompt("bare", [py, "-c", PROMPT], "MFA"))]
+    for product in products:
+        login, name = product.command(), product.name
+        start += [
+            Case(f"{name} --version", bench.command([login, "--version"])),
+            Case(f"{name} --help", bench.command([login, "--help"])),
+        ]
+        valid = [
+            ("(still valid)", [login, "--profile", PROFILE]),
+            ("export (still valid)", [login, "export", "--profile", PROFILE]),
+            ("exec (still valid)", [login, "exec", "--profile", PROFILE, "--", "true"]),
+            (
+                "credential-process (still valid)",
+                [login, "credential-process", "--profile", PROFILE],
+            ),
+        ]
+        still += [
+            Case(f"{name} {what}", bench.still_valid("mfa-login", ours(product), again))
+            for what, again in valid
+        ]
+        if product.with_status:
+            status_home = fresh_home(bench.root, "status")
+            user = bench.user()
+            write_layout(status_home, user, "mfa-login")
+            timed(ours(product)(user, user.code()), environment(status_home, bench.emulator))
+            still.append(Case(f"{name} status", bench.command([login, "status"], status_home)))
+        forced.append(Case(f"{name} --force --code", bench.login("mfa-login", ours(product))))
+        argv = [login, "--profile", PROFILE]
+        enter.append(Case(name, bench.terminal("mfa-login", argv, "MFA code")))
+        prompt.append(Case(name, bench.prompt("mfa-login", argv, "MFA code")))
+    start.append(Case("python -c 'import boto3'", bench.command([py, "-c", "import boto3"])))
     still += [
         Case(
             "aws-mfa (still valid)",
@@ -378,55 +449,50 @@ def groups(bench: Bench, with_status: bool) -> list[Group]:
             "awsume (cached session)", bench.still_valid("awsume", theirs_awsume, [awsume, PROFILE])
         ),
     ]
-    return [
-        Group(
-            "Start-up",
-            "python -c pass",
-            [
-                Case("python -c pass", bench.command([py, "-c", "pass"])),
-                Case("mfa-login --version", bench.command([login, "--version"])),
-                Case("mfa-login --help", bench.command([login, "--help"])),
-                Case("python -c 'import boto3'", bench.command([py, "-c", "import boto3"])),
-            ],
+    forced += [
+        Case("aws-mfa --force (code on stdin)", bench.login("aws-mfa", theirs_aws_mfa, stdin=True)),
+        Case("awsume --refresh --mfa-token", bench.login("awsume", theirs_awsume)),
+        Case("aws sts get-session-token", bench.login("bare", cli, extra=cli_env)),
+    ]
+    enter += [
+        Case(
+            "aws-mfa",
+            bench.terminal(
+                "aws-mfa", [aws_mfa, "--profile", PROFILE, "--log-level", "WARNING"], "MFA code"
+            ),
         ),
+        Case("awsume", bench.terminal("awsume", [awsume, PROFILE], "MFA token")),
+    ]
+    prompt += [
+        Case(
+            "aws-mfa",
+            bench.prompt(
+                "aws-mfa", [aws_mfa, "--profile", PROFILE, "--log-level", "WARNING"], "MFA code"
+            ),
+        ),
+        Case("awsume", bench.prompt("awsume", [awsume, PROFILE], "MFA token")),
+    ]
+    return [
+        Group("Start-up", "python -c pass", start),
         Group("Still valid (no AWS call)", "python -c pass", still),
         Group(
             "Forced login, device known, code given (one GetSessionToken + write)",
             "bare boto3 script",
-            [
-                Case("bare boto3 script", bench.login("bare", bare("bare_boto3.py"))),
-                Case("bare botocore script", bench.login("bare", bare("bare_botocore.py"))),
-                Case("mfa-login --force --code", bench.login("mfa-login", ours)),
-                Case(
-                    "aws-mfa --force (code on stdin)",
-                    bench.login("aws-mfa", theirs_aws_mfa, stdin=True),
-                ),
-                Case("awsume --refresh --mfa-token", bench.login("awsume", theirs_awsume)),
-                Case("aws sts get-session-token", bench.login("bare", cli, extra=cli_env)),
-            ],
+            forced,
         ),
         Group(
             f"Enter-to-done in a terminal (digits typed {TYPING_SECONDS} s after the prompt, "
             f"Enter {KEYSTROKE_SECONDS} s later)",
             "one round trip (warm process)",
-            [
-                Case("one round trip (warm process)", bench.round_trip()),
-                Case(
-                    "mfa-login",
-                    bench.terminal("mfa-login", [login, "--profile", PROFILE], "MFA code"),
-                ),
-                Case(
-                    "aws-mfa",
-                    bench.terminal(
-                        "aws-mfa",
-                        [aws_mfa, "--profile", PROFILE, "--log-level", "WARNING"],
-                        "MFA code",
-                    ),
-                ),
-                Case("awsume", bench.terminal("awsume", [awsume, PROFILE], "MFA token")),
-            ],
+            enter,
         ),
+        Group(TO_PROMPT, "python prompting at once", prompt),
     ]
+
+
+PROMPT = "print('MFA code: ', end='', flush=True); input()"
+"""The floor of the time to the prompt: a Python that prints the prompt as it starts."""
+TO_PROMPT = "Time to the code prompt in a terminal (from the start to the prompt on screen)"
 
 
 def discovery_round_trips(bench: Bench) -> int:
@@ -493,7 +559,7 @@ def table(title: str, result: dict[str, Any]) -> str:
 
 
 def goals(results: dict[str, dict[str, Any]], discovery: int) -> list[dict[str, Any]]:
-    start, still, forced, enter = (results[k]["cases"] for k in list(results))
+    start, still, forced, enter, _prompt = (results[k]["cases"] for k in list(results))
     checks: list[tuple[str, float, str, float]] = [
         (
             "mfa-login still valid / python -c pass",
@@ -538,6 +604,16 @@ def goals(results: dict[str, dict[str, Any]], discovery: int) -> list[dict[str, 
         ("round trips, first login with discovery", discovery, "<=", 2),
         ("round trips, still valid", max(still["mfa-login (still valid)"]["round_trips"]), "<=", 0),
     ]
+    for command in ("export", "exec", "credential-process"):
+        checks.insert(
+            1,
+            (
+                f"mfa-login {command} still valid / python -c pass",
+                still[f"mfa-login {command} (still valid)"]["ratio"],
+                "<=",
+                2.5,
+            ),
+        )
     if "mfa-login status" in still:
         checks.insert(
             1, ("mfa-login status / python -c pass", still["mfa-login status"]["ratio"], "<=", 2.5)
@@ -551,33 +627,47 @@ def goals(results: dict[str, dict[str, Any]], discovery: int) -> list[dict[str, 
     return out
 
 
+def has_status(bin_dir: Path) -> bool:
+    done = subprocess.run(
+        [
+            str(bin_dir / "python"),
+            "-c",
+            "from mfa_session.cli import SUBCOMMANDS; print('status' in SUBCOMMANDS)",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() == "True"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15, help="runs of each case (15)")
     parser.add_argument("--json", type=Path, default=HERE / "results" / "latest.json")
+    parser.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="NAME=CHECKOUT",
+        help="also measure the mfa-login of another checkout, named NAME in the tables",
+    )
     args = parser.parse_args()
 
     versions = make_venv()
+    products = [Product("mfa-login", BIN, has_status(BIN))]
+    for given in args.compare:
+        name, _, checkout = given.partition("=")
+        venv = HERE / f".venv-{name}"
+        make_venv(venv, Path(checkout).resolve(), peers=[])
+        products.append(Product(f"mfa-login@{name}", venv / "bin", has_status(venv / "bin")))
     facts = machine()
-    with_status = (
-        "True"
-        in subprocess.run(
-            [
-                str(BIN / "python"),
-                "-c",
-                "from mfa_session.cli import SUBCOMMANDS; print('status' in SUBCOMMANDS)",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    )
     root = Path(tempfile.mkdtemp(prefix="mfa-bench-"))
     results: dict[str, Any] = {}
     try:
         with Emulator() as emulator:
             bench = Bench(emulator, root)
-            for group in groups(bench, with_status):
+            for group in groups(bench, products):
                 print(f"measuring: {group.title} ...", file=sys.stderr, flush=True)
                 measure(group, args.rounds)
                 results[group.title] = summary(group)
@@ -594,8 +684,7 @@ def main() -> int:
         "groups": results,
         "goals": goals(results, discovery),
     }
-    if not with_status:
-        report["notes"] = ["mfa-login has no status command in this build: not measured"]
+    report["compared"] = {p.name: str(p.bin.parent) for p in products}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
