@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-
-from mfa_session.rules.files import config_path, credentials_path
 
 
 @dataclass(frozen=True)
@@ -17,11 +14,6 @@ class AwsFiles:
 
     credentials: Path
     config: Path
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> AwsFiles:
-        """The same variables and defaults botocore uses."""
-        return cls(credentials=Path(credentials_path(environ)), config=Path(config_path(environ)))
 
 
 class KeySource(enum.Enum):

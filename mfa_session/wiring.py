@@ -82,9 +82,14 @@ class Wiring:
     # --- the files, read once ---------------------------------------------------------
 
     def aws_files(self) -> AwsFiles:
-        from mfa_session.models import AwsFiles
+        """Where the two files are: the variables and defaults botocore uses."""
+        from pathlib import Path
 
-        return AwsFiles.from_environment(self.environ)
+        from mfa_session.models import AwsFiles
+        from mfa_session.rules.files import config_path, credentials_path
+
+        environ = self.environ
+        return AwsFiles(Path(credentials_path(environ)), Path(config_path(environ)))
 
     def files(self) -> AwsSnapshot:
         """The credentials and config files as this run read them (once)."""

@@ -9,6 +9,7 @@ inside a read), and that no request is left running.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -16,12 +17,15 @@ from mfa_session.adapters.aws import Boto3Aws
 from mfa_session.adapters.client_settings import ClientSettings
 from mfa_session.errors import AnswerTooSlow
 from mfa_session.models import AwsFiles, KeySource, LongTermKey, MfaDevice
+from mfa_session.rules.files import config_path, credentials_path
 from tests.emulator import EmulatedUser
 from tests.fault_proxy import Fault, FaultProxy
 
 
 def settings() -> ClientSettings:
-    return ClientSettings("a", AwsFiles.from_environment(os.environ))
+    return ClientSettings(
+        "a", AwsFiles(Path(credentials_path(os.environ)), Path(config_path(os.environ)))
+    )
 
 
 def test_deadline_closes_the_connection_of_a_trickled_answer(
