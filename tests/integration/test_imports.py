@@ -88,6 +88,58 @@ def test_still_valid_answers_before_the_login_machinery_loads(
     assert not modules & (THIRD_PARTY | LOGIN_MACHINERY)
 
 
+# The package's modules a still-valid session may load: the entry point, the composition
+# root (built, nothing in it loaded), the reading rules, the state file's reading half and
+# the output of each command. Not the use cases, the models, the errors or the store.
+FAST_PATH_MODULES = {
+    "mfa_session",
+    "mfa_session.cli",
+    "mfa_session.exit_codes",
+    "mfa_session.wiring",
+    "mfa_session.still_valid",
+    "mfa_session.timefmt",
+    "mfa_session.visible",
+    "mfa_session.rules",
+    "mfa_session.rules.files",
+    "mfa_session.rules.regular",
+    "mfa_session.rules.flags",
+    "mfa_session.rules.profile_choice",
+    "mfa_session.rules.sections",
+    "mfa_session.rules.validity",
+    "mfa_session.rules.code_steps",
+    "mfa_session.adapters",
+    "mfa_session.adapters.state_file",
+    "mfa_session.adapters.command_exec",
+    "mfa_session.output",
+    "mfa_session.output.render",
+    "mfa_session.output.style",
+    "mfa_session.output.session_formats",
+}
+# What a Python start does not load by itself and a fast path must not either.
+HEAVY_STDLIB = {"argparse", "dataclasses", "inspect", "typing", "logging", "tempfile", "hashlib"}
+
+
+@pytest.mark.usefixtures("valid_session")
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["--profile", "work"], id="login"),
+        pytest.param(["export", "--profile", "work"], id="export"),
+        pytest.param(["export", "--format=json", "--profile", "work"], id="export-json"),
+        pytest.param(["exec", "--profile", "work", "--", "true"], id="exec"),
+        pytest.param(["credential-process", "--profile", "work"], id="credential-process"),
+    ],
+)
+def test_a_still_valid_session_is_answered_by_the_fast_path_alone(args: list[str]) -> None:
+    """An SDK runs credential-process at every start: export, exec and credential-process
+    answer a still-valid session as the login does, before anything heavy loads."""
+    modules = imported(*args)
+    ours = {name for name in modules if name.split(".")[0] == "mfa_session"}
+    assert "mfa_session.still_valid" in ours
+    assert ours <= FAST_PATH_MODULES, sorted(ours - FAST_PATH_MODULES)
+    assert not modules & (THIRD_PARTY | LOGIN_MACHINERY | HEAVY_STDLIB)
+
+
 @pytest.mark.usefixtures("valid_session")
 def test_still_valid_through_the_full_command_imports_no_sdk_nor_prompt() -> None:
     # --debug is not one of the shortcut's flags: this is the full login command's path.
@@ -136,7 +188,7 @@ def test_status_answers_before_argparse_loads(args: list[str]) -> None:
     modules = imported("status", *args)
     assert "mfa_session.commands.status" in modules
     assert not modules & (THIRD_PARTY | LOGIN_MACHINERY | STATUS_HEAVY)
-    assert not modules & {"mfa_session.still_valid", "mfa_session.errors", "mfa_session.profiles"}
+    assert not modules & {"mfa_session.still_valid", "mfa_session.errors", "mfa_session.models"}
 
 
 @pytest.mark.usefixtures("valid_session")

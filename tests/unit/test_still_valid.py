@@ -32,7 +32,10 @@ def run_main(
     quick_paths: bool = True,
 ) -> tuple[int, str, str]:
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    code = cli.main(argv, quick_paths=quick_paths)
+    try:
+        code = cli.main(argv, quick_paths=quick_paths)
+    except SystemExit as done:  # argparse's way out
+        code = int(str(done.code))
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -64,6 +67,51 @@ def test_shortcut_and_full_command_say_the_same(
     quick = run_main(argv, capsys, monkeypatch)
     full = run_main(argv, capsys, monkeypatch, quick_paths=False)
     assert quick == full
+
+
+@pytest.mark.parametrize(
+    ("argv", "answered"),
+    [
+        (["export", "--profile", "work"], True),
+        (["export", "--format", "json", "--profile", "work"], True),
+        (["export", "--format=fish", "--profile=work", "--min-remaining", "60"], True),
+        (["export", "--format", "powershell", "--profile", "work", "--duration", "3600"], True),
+        (["credential-process", "--profile", "work"], True),
+        (["credential-process", "--profile", "work", "--code-command", "true"], True),
+        (["export", "--profile", "almost", "--min-remaining", "30"], False),
+        (["export", "--format", "yaml", "--profile", "work"], False),  # argparse's choice
+        (["export", "--profile", "work", "--assume-role", "arn:aws:iam::1:role/x"], False),
+        (["credential-process"], False),  # --profile is required
+        (["exec", "--profile", "work"], False),  # exec needs a command
+    ],
+)
+def test_export_and_credential_process_say_what_the_full_command_says(
+    argv: list[str],
+    answered: bool,
+    home: Home,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The still-valid fast path of the commands an SDK or a shell runs at every start."""
+    home.credentials.write_text(
+        session("work", timedelta(hours=7)) + session("almost", timedelta(minutes=20)),
+        encoding="utf-8",
+    )
+    stdout = io.StringIO()
+    given = still_valid.still_valid_exit(
+        argv,
+        os.environ,
+        stdin=io.StringIO(),
+        stdout=stdout,
+        stderr=io.StringIO(),
+        clock=lambda: datetime.now(timezone.utc),
+    )
+    assert (given == 0) is answered
+    quick = run_main(argv, capsys, monkeypatch)
+    full = run_main(argv, capsys, monkeypatch, quick_paths=False)
+    assert quick == full
+    if answered:
+        assert stdout.getvalue() == quick[1]
 
 
 @pytest.mark.parametrize(
