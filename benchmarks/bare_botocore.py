@@ -9,6 +9,7 @@ No checks, no locking, no atomic replace: a floor to compare with, not a tool to
 import configparser
 import os
 import sys
+from typing import Any
 
 import botocore.session
 
@@ -17,7 +18,7 @@ path = os.path.expanduser("~/.aws/credentials")
 parser = configparser.RawConfigParser()
 parser.read(path)
 key = parser[profile + "-long-term"]
-sts = botocore.session.get_session().create_client(
+sts: Any = botocore.session.get_session().create_client(
     "sts",
     aws_access_key_id=key["aws_access_key_id"],
     aws_secret_access_key=key["aws_secret_access_key"],

@@ -327,7 +327,7 @@ class Bench:
 
         def run(_round: int) -> Sample:
             user = self.user()
-            client = botocore.session.get_session().create_client(
+            client: Any = botocore.session.get_session().create_client(
                 "sts",
                 region_name="us-east-1",
                 endpoint_url=self.emulator.url,

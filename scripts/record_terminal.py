@@ -185,7 +185,7 @@ def used_rows(screen: object) -> int:
     lines = screen.display  # type: ignore[attr-defined]
     filled = [y for y, line in enumerate(lines) if line.strip()]
     cursor_row = screen.cursor.y  # type: ignore[attr-defined]
-    return max([*filled, cursor_row]) + 1
+    return int(max([*filled, cursor_row])) + 1
 
 
 def render_svg(screen: object) -> str:

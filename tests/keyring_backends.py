@@ -17,7 +17,7 @@ import json
 import os
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import ClassVar, NoReturn
+from typing import ClassVar
 
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked, PasswordDeleteError
@@ -27,7 +27,7 @@ SESSION_ONLY = "tests.keyring_backends.SessionOnlyKeyring"
 
 
 class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]  # keyring declares it as a classproperty
+    priority = 1  # keyring declares it as a classproperty; a number reads the same
     items: ClassVar[dict[tuple[str, str], str]] = {}
 
     def get_password(self, service: str, username: str) -> str | None:
@@ -88,7 +88,7 @@ def disk_keyring_file() -> KeyringFile:
 
 
 class DiskKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def get_password(self, service: str, username: str) -> str | None:
         return disk_keyring_file().get((service, username))
@@ -110,23 +110,31 @@ class PlaintextKeyring(MemoryKeyring):
 class LockedKeyring(KeyringBackend):
     """A Secret Service whose collection stays locked (the unlock prompt was dismissed)."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
-    def _fail(self, *_args: str) -> NoReturn:
+    def get_password(self, service: str, username: str) -> str | None:  # noqa: ARG002 - every call fails
         raise KeyringLocked("Failed to unlock the collection!")
 
-    get_password = set_password = delete_password = _fail
+    def set_password(self, service: str, username: str, password: str) -> None:  # noqa: ARG002 - every call fails
+        raise KeyringLocked("Failed to unlock the collection!")
+
+    def delete_password(self, service: str, username: str) -> None:  # noqa: ARG002 - every call fails
+        raise KeyringLocked("Failed to unlock the collection!")
 
 
 class BrokenKeyring(KeyringBackend):
     """A backend that raises something of its own, as D-Bus errors do."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
-    def _fail(self, *_args: str) -> NoReturn:
+    def get_password(self, service: str, username: str) -> str | None:  # noqa: ARG002 - every call fails
         raise RuntimeError("org.freedesktop.DBus.Error.ServiceUnknown")
 
-    get_password = set_password = delete_password = _fail
+    def set_password(self, service: str, username: str, password: str) -> None:  # noqa: ARG002 - every call fails
+        raise RuntimeError("org.freedesktop.DBus.Error.ServiceUnknown")
+
+    def delete_password(self, service: str, username: str) -> None:  # noqa: ARG002 - every call fails
+        raise RuntimeError("org.freedesktop.DBus.Error.ServiceUnknown")
 
 
 class WriteOnlyKeyring(MemoryKeyring):

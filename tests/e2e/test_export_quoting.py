@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from dotenv import dotenv_values
 
-from mfa_session.commands.export import render
 from mfa_session.models import SessionCredentials
+from mfa_session.output.session_formats import render
 from tests.conftest import Home
 from tests.e2e.formats_helpers import shell_env
 from tests.e2e.helpers import mfa_login

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import Home
-from tests.e2e.helpers import assert_no_secret, command_env, mfa_login, write_long_term
+from tests.e2e.helpers import Run, assert_no_secret, command_env, mfa_login, write_long_term
 from tests.emulator import EmulatedUser, Emulator
 
 pytestmark = pytest.mark.e2e
@@ -16,9 +16,15 @@ def prepared(home: Home, user: EmulatedUser, layout: str = "profile") -> bytes:
     return home.credentials.read_bytes()
 
 
-def login(emulator: Emulator, user: EmulatedUser, *args: str, **kwargs: object):  # type: ignore[no-untyped-def]
+def login(
+    emulator: Emulator,
+    user: EmulatedUser,
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+) -> Run:
     return mfa_login(
-        emulator, "--profile", "admin", "--device", user.mfa_serials[0], *args, **kwargs
+        emulator, "--profile", "admin", "--device", user.mfa_serials[0], *args, stdin=stdin, env=env
     )
 
 

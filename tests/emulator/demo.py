@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from tests.emulator.client import Emulator
 from tests.emulator.totp import STEP_SECONDS
@@ -67,7 +68,9 @@ def main() -> int:
         )
         print(f"\n$ mfa-login --profile {PROFILE}", flush=True)
         if interactive:
-            login = subprocess.run([MFA_LOGIN, "--profile", PROFILE], env=env, check=False)
+            login: subprocess.CompletedProcess[Any] = subprocess.run(
+                [MFA_LOGIN, "--profile", PROFILE], env=env, check=False
+            )
         else:
             # No terminal (a script or CI): the code arrives on stdin, as in a pipeline.
             login = subprocess.run(

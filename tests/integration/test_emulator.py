@@ -56,7 +56,8 @@ def client(
     token: str | None = None,
     config: Config = NO_RETRIES,
 ) -> Any:
-    return boto3.client(
+    make: Any = boto3.client  # the service is chosen by the caller: no overload to pick
+    return make(
         service,
         endpoint_url=emu.url,
         region_name="us-east-1",
@@ -227,9 +228,10 @@ def test_skewed_clock_is_refused_with_aws_text(
     skew: int,
     pattern: str,
 ) -> None:
-    real_now = botocore.auth.get_current_datetime
+    auth: Any = botocore.auth  # get_current_datetime is not in the stubs
+    real_now = auth.get_current_datetime
     monkeypatch.setattr(
-        botocore.auth,
+        auth,
         "get_current_datetime",
         lambda remove_tzinfo=True: real_now(remove_tzinfo) + timedelta(minutes=skew),
     )

@@ -180,7 +180,7 @@ def test_the_file_is_read_again_under_the_lock(home: Home, fake_aws: FakeAws) ->
             handle.write("[added-meanwhile]\nregion = eu-west-1\n")
         return original(*args)  # type: ignore[arg-type]
 
-    fake_aws.get_session_token = another_tool_writes_meanwhile  # type: ignore[method-assign]
+    fake_aws.get_session_token = another_tool_writes_meanwhile  # type: ignore[method-assign,assignment]
 
     code, stderr = run_command(fake_aws, login_args("work"))
 

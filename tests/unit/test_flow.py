@@ -22,7 +22,7 @@ from mfa_session.errors import (
     TooManyRejectedCodes,
     UsageError,
 )
-from mfa_session.models import Outcome
+from mfa_session.models import LoginResult, Outcome
 from mfa_session.rules.files import AwsSnapshot
 from mfa_session.store.credentials import CredentialsStore
 from mfa_session.usecases.login import LoginRequest, login, resolve_profile
@@ -58,7 +58,7 @@ def run(
     aws: FakeAws,
     codes: ScriptedCodes | None = None,
     prompter: FakePrompter | None = None,
-):  # type: ignore[no-untyped-def]
+) -> LoginResult:
     return login(
         request,
         files=files(home),

@@ -34,7 +34,9 @@ class RenewableCodes(ScriptedCodes):
     renewable = True
 
 
-def guarded(tmp_path: Path, codes: ScriptedCodes, time: FakeTime, terminal: io.StringIO | None):
+def guarded(
+    tmp_path: Path, codes: ScriptedCodes, time: FakeTime, terminal: io.StringIO | None
+) -> tuple[GuardedAws, FakeAws, UsedSteps]:
     steps = UsedSteps(state_at(tmp_path / "state.json"))
     aws = FakeAws()
     guard = GuardedAws(
@@ -90,6 +92,6 @@ def test_the_state_file_holds_no_code(tmp_path: Path) -> None:
     time = FakeTime(1_000_025.0)
     guard, _, steps = guarded(tmp_path, ScriptedCodes([], interactive=False), time, None)
     guard.get_session_token(KEY, "us-east-1", DEVICE, "987654", 3600)
-    text = steps.state.path.read_text()
+    text = Path(steps.state.path).read_text()
     assert "987654" not in text
     assert DEVICE.serial not in text
