@@ -11,6 +11,7 @@ replaced only when you say so on a terminal; without one, setup stops (exit 2).
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 from mfa_session.adapters.code_sources import CODE_IN_ARGUMENTS, FixedCode, PromptedCode, StdinCode
@@ -19,8 +20,8 @@ from mfa_session.adapters.prompts import QuestionaryPrompter
 from mfa_session.adapters.state_file import KeyringRecords
 from mfa_session.commands.session_flags import profile
 from mfa_session.errors import KeyringHoldsOtherKey, MalformedAccessKey, UsageError
-from mfa_session.interfaces import CodeSource
-from mfa_session.models import KeySource, LongTermKey
+from mfa_session.interfaces import AwsApi, CodeSource
+from mfa_session.models import KeySource, LoginResult, LongTermKey
 from mfa_session.output.render import result_line
 from mfa_session.rules.profile_choice import environment_profile
 from mfa_session.rules.regions import region_for
@@ -60,22 +61,11 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
     interactive = stdin.isatty() and stderr.isatty()
     prompter = wiring.prompter()
     profile = args.profile or environment_profile(wiring.environ) or "default"
-    files = wiring.files()
 
     def say(line: str) -> None:
         print(f"mfa-login: {visible(line)}", file=stderr)
 
-    key = key_in_file(profile, files)
-    if key is not None and args.access_key_id:
-        raise UsageError(
-            detail=f"[{key.section}] already holds {key.access_key_id}: leave out "
-            "--access-key-id to move that key into the keyring"
-        )
-    if key is not None:
-        say(f"using the long-term key {key.access_key_id} in [{key.section}]")
-    else:
-        key = _entered_key(profile, args.access_key_id, interactive, stdin, prompter)
-
+    key = _setup_key(profile, args.access_key_id, wiring, interactive, prompter, say)
     # Before AWS is asked: a keyring that cannot be used, or an item holding another key.
     keyring = wiring.keyring()
     held = keyring.load(profile)
@@ -86,62 +76,119 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
             return 0
         replacing = held.access_key_id
 
-    codes: CodeSource
-    if args.code is not None:
-        codes = FixedCode(args.code)
-    elif not interactive:
-        codes = StdinCode(stdin)
-    else:
-        codes = PromptedCode(prompter)
-
+    codes = _code_source(args.code, interactive, stdin, prompter)
     aws = wiring.aws(profile)
-    config = files.config.get(profile, {})
-    # One GetCallerIdentity before anything is stored: a wrong key is said here, not later.
+    request = LoginRequest(profile=profile, device=args.device, duration=args.duration, force=True)
+    _check_with_aws(request, key, wiring, aws, codes, prompter, say)
+
+    for line in _store_key(
+        profile, key, keyring, wiring.credentials_store(), wiring.keyring_records(), replacing
+    ):
+        say(line)
+    wiring.layouts().clear(profile)
+
+    result = _first_login(request, wiring, aws, codes, prompter, interactive)
+    # The --code warning after the work: a failure stays the one line that says it.
+    for notice in (*result.notices, *([CODE_IN_ARGUMENTS] if args.code is not None else [])):
+        say(notice)
+    print(result_line(result, wiring.clock()), file=stderr)
+    return 0
+
+
+def _setup_key(
+    profile: str,
+    access_key_id: str | None,
+    wiring: Wiring,
+    interactive: bool,
+    prompter: QuestionaryPrompter,
+    say: Callable[[str], None],
+) -> LongTermKey:
+    """The key the credentials file holds for `profile`, else the one entered."""
+    key = key_in_file(profile, wiring.files())
+    if key is not None and access_key_id:
+        raise UsageError(
+            detail=f"[{key.section}] already holds {key.access_key_id}: leave out "
+            "--access-key-id to move that key into the keyring"
+        )
+    if key is None:
+        return _entered_key(profile, access_key_id, interactive, wiring.stdin, prompter)
+    say(f"using the long-term key {key.access_key_id} in [{key.section}]")
+    return key
+
+
+def _code_source(
+    code: str | None, interactive: bool, stdin: TextIO, prompter: QuestionaryPrompter
+) -> CodeSource:
+    if code is not None:
+        return FixedCode(code)
+    if not interactive:
+        return StdinCode(stdin)
+    return PromptedCode(prompter)
+
+
+def _check_with_aws(
+    request: LoginRequest,
+    key: LongTermKey,
+    wiring: Wiring,
+    aws: AwsApi,
+    codes: CodeSource,
+    prompter: QuestionaryPrompter,
+    say: Callable[[str], None],
+) -> None:
+    """One GetCallerIdentity before anything is stored (a wrong key is said here, not
+    later), then the device a login will use, remembered when IAM named it."""
+    files = wiring.files()
+    config = files.config.get(request.profile, {})
     arn = aws.get_caller_identity(key, region_for(config.get("region"), None))
     say(f"AWS accepts {key.access_key_id}: {arn}")
-
     memory = wiring.devices()
-    request = LoginRequest(profile=profile, device=args.device, duration=args.duration, force=True)
     device, origin, notices = find_device(
         request, key, files=files, aws=aws, codes=codes, prompter=prompter, memory=memory
     )
     for notice in notices:
         say(notice)
     if origin is DeviceOrigin.DISCOVERED:
-        memory.remember(profile, device.serial)
+        memory.remember(request.profile, device.serial)
     say(f"MFA device {device.serial} ({origin.value})")
 
-    store = wiring.credentials_store()
-    records = wiring.keyring_records()
-    for line in _store_key(profile, key, keyring, store, records, replacing):
-        say(line)
-    wiring.layouts().clear(profile)
 
-    # The same guards as every login: the code's step is recorded, and so is the section.
-    terminal = stderr if interactive else None
+def _first_login(
+    request: LoginRequest,
+    wiring: Wiring,
+    aws: AwsApi,
+    codes: CodeSource,
+    prompter: QuestionaryPrompter,
+    interactive: bool,
+) -> LoginResult:
+    """The login with the key now in the keyring, with the same guards as every login: the
+    code's step is recorded, and so is the section."""
+    keyring = wiring.keyring()
     written = wiring.written()
     recording = RecordingStore(
-        store, written, profile, keyring.credentials_file, clock=wiring.clock
+        wiring.credentials_store(),
+        written,
+        request.profile,
+        keyring.credentials_file,
+        clock=wiring.clock,
+    )
+    terminal = wiring.stderr if interactive else None
+    guarded = GuardedAws(
+        aws, wiring.used_steps(), codes, profile=request.profile, terminal=terminal
     )
     with wiring.section_lock()({request.target}):
-        result = login(
+        return login(
             request,
             # The key has just left the file: the login reads it as it is now.
-            files=files.fresh(),
+            files=wiring.files().fresh(),
             store=recording,
-            aws=GuardedAws(aws, wiring.used_steps(), codes, profile=profile, terminal=terminal),
+            aws=guarded,
             codes=codes,
             prompter=prompter,
-            memory=memory,
+            memory=wiring.devices(),
             vault=keyring,
             origins=written,
             clock=wiring.clock,
         )
-    # The --code warning after the work: a failure stays the one line that says it.
-    for notice in (*result.notices, *([CODE_IN_ARGUMENTS] if args.code is not None else [])):
-        say(notice)
-    print(result_line(result, wiring.clock()), file=stderr)
-    return 0
 
 
 def _store_key(
