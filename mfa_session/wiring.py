@@ -76,6 +76,8 @@ class Wiring:
         self._state: StateFile | None = None
         self._keyring: KeyringVault | None = None
         self._store: CredentialsStore | None = None
+        self._where: AwsFiles | None = None
+        self._identity: str | None = None
         self.closing = Closing()
         """What the run opened (a terminal), closed at its end."""
 
@@ -88,8 +90,10 @@ class Wiring:
         from mfa_session.models import AwsFiles
         from mfa_session.rules.files import config_path, credentials_path
 
-        environ = self.environ
-        return AwsFiles(Path(credentials_path(environ)), Path(config_path(environ)))
+        if self._where is None:
+            environ = self.environ
+            self._where = AwsFiles(Path(credentials_path(environ)), Path(config_path(environ)))
+        return self._where
 
     def files(self) -> AwsSnapshot:
         """The credentials and config files as this run read them (once)."""
@@ -100,9 +104,12 @@ class Wiring:
         return self._files
 
     def credentials_identity(self) -> str:
-        from mfa_session.rules.files import credentials_identity, credentials_path
+        """How the records and keyring items name this run's credentials file."""
+        if self._identity is None:
+            from mfa_session.rules.files import credentials_identity, credentials_path
 
-        return credentials_identity(credentials_path(self.environ))
+            self._identity = credentials_identity(credentials_path(self.environ))
+        return self._identity
 
     def state(self) -> StateFile:
         """This run's state file, its records those of this credentials file."""

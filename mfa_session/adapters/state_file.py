@@ -59,7 +59,7 @@ class StateFile:
 
     def data(self) -> dict[str, Any]:
         """The state as this run loaded it (and as its own changes left it); loaded again
-        only when another process changed the file since."""
+        only when another process changed the file since (a parallel login's used code)."""
         now = stamp(self.path)
         if self._data is None or now != self._stamp:
             self._stamp = now

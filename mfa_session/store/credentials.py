@@ -246,7 +246,7 @@ class CredentialsStore:
                 original = _read(real)
                 text = ini_text(real, original)
                 layout = find_pitfall(real, text)
-                before = _botocore_before(real, original)
+                before = _botocore_before(real, text)
                 document = store_edit.parse(real, original)
                 expected = change(document)
                 new_bytes = store_edit.render(document)
@@ -334,19 +334,33 @@ def _check_creatable(folder: Path) -> None:
         raise WriteFailed(path=folder, reason=f"{ancestor} cannot be written by this user")
 
 
-def _botocore_before(real: Path, original: bytes) -> dict[str, dict[str, str]]:
-    from botocore.exceptions import ConfigParseError
+def _botocore_before(real: Path, text: str) -> dict[str, dict[str, str]]:
+    """The file as botocore reads it, from the text this edit read under the lock.
 
-    from mfa_session.store.verify import botocore_view, error_line  # loaded before the lock
+    botocore's loader (configloader.raw_config_parse, without sub-sections) is
+    configparser's RawConfigParser over the file's text with universal newlines, and the
+    text is parsed here the same way rather than the file read a second time. The edited
+    file itself is read by botocore's loader, in `verify`.
+    """
+    import configparser
+    import io
 
-    if not original:
-        return {}
+    parser = configparser.RawConfigParser()
     try:
-        return botocore_view(real)
-    except ConfigParseError as err:
+        parser.read_file(io.StringIO(text, newline=None), source=str(real))
+    except configparser.Error as err:
         raise UnkeepableConstruct(
-            path=real, line=error_line(err), construct="a line AWS tools cannot read"
+            path=real, line=_error_line(err), construct="a line AWS tools cannot read"
         ) from err
+    return {name: dict(parser.items(name)) for name in parser.sections()}
+
+
+def _error_line(err: Exception) -> int:
+    line = getattr(err, "lineno", None)
+    errors = getattr(err, "errors", None)
+    if line is None and errors:
+        line = errors[0][0]
+    return int(line) if line else 1
 
 
 def _ownership(real: Path, notices: list[str]) -> Ownership:
