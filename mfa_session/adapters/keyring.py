@@ -289,6 +289,8 @@ class KeyringFirst:
 
 def _pick_backend(environ: Mapping[str, str]) -> KeyringBackend:
     skip_macos_bindings()
+    if environ.get(BACKEND_VARIABLE) is None:
+        skip_secret_service_without_a_bus(environ)
     import keyring
     from keyring.backends import chainer
 
@@ -322,6 +324,25 @@ def skip_macos_bindings() -> None:
     if sys.platform != "darwin":
         # None in sys.modules is Python's own mark for "cannot be imported".
         sys.modules.setdefault("keyring.backends.macOS.api", None)  # type: ignore[arg-type]
+
+
+def skip_secret_service_without_a_bus(environ: Mapping[str, str]) -> None:
+    """Without a D-Bus session, mark SecretStorage as absent before keyring loads.
+
+    keyring imports every backend to ask its priority; the Secret Service one imports
+    SecretStorage, which imports `cryptography` (8 MB, the largest part of a login's peak
+    memory) only to find no bus: jeepney reads the bus only from DBUS_SESSION_BUS_ADDRESS,
+    so without it that backend can never be chosen. keyring then picks what it would
+    have picked. Left alone when a backend is named (PYTHON_KEYRING_BACKEND, or a
+    keyringrc.cfg), so a named backend's own failure is what is said.
+    """
+    if environ.get("DBUS_SESSION_BUS_ADDRESS", "").strip():
+        return
+    from keyring.util import platform_
+
+    if os.path.exists(os.path.join(platform_.config_root(), "keyringrc.cfg")):
+        return
+    sys.modules.setdefault("secretstorage", None)  # type: ignore[arg-type]
 
 
 def _named_backend(chosen: str) -> KeyringBackend:

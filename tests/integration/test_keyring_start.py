@@ -1,6 +1,6 @@
 """keyring starts without its macOS bindings off macOS, and chooses exactly as it would with them.
 
-`vault.skip_macos_bindings` spares the login three `find_library` subprocesses; these tests
+`adapters.keyring.skip_macos_bindings` spares the login three `find_library` subprocesses; these tests
 run keyring's own discovery in a child process, with and without it, and compare the answers.
 """
 
@@ -66,3 +66,54 @@ def test_keyring_chooses_the_same_backend_without_the_macos_bindings(home: Home)
     assert with_bindings.pop("marked absent") is False
     assert without == with_bindings
     assert str(without["macOS"]).startswith("RuntimeError: macOS required")
+
+
+WITHOUT_A_BUS = """
+import json, os, sys
+if sys.argv[1] == "skip":
+    from mfa_session.adapters.keyring import skip_secret_service_without_a_bus
+    skip_secret_service_without_a_bus(os.environ)
+import keyring
+from keyring import backend
+
+chosen = keyring.get_keyring()
+print(json.dumps({
+    "chosen": f"{type(chosen).__module__}.{type(chosen).__qualname__}",
+    "viable": sorted(f"{type(k).__module__}.{type(k).__qualname__} {k.priority}"
+                     for k in backend.get_all_keyring()),
+    "cryptography loaded": "cryptography" in sys.modules,
+}))
+"""
+
+
+def discovered_without_a_bus(mode: str, home: Home) -> dict[str, object]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHON_KEYRING_BACKEND", "DBUS_SESSION_BUS_ADDRESS")
+    }
+    env["HOME"] = str(home.root)
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_A_BUS, mode],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    found: dict[str, object] = json.loads(done.stdout)
+    return found
+
+
+def test_without_a_dbus_session_keyring_chooses_the_same_backend_without_secretstorage(
+    home: Home,
+) -> None:
+    """A login off a desktop (SSH, cron, CI) does not load SecretStorage and cryptography
+    (8 MB of its peak memory) only to find no bus, and keyring chooses as it would."""
+    pytest.importorskip("keyring")
+    with_it = discovered_without_a_bus("full", home)
+    without = discovered_without_a_bus("skip", home)
+
+    assert without.pop("cryptography loaded") is False
+    with_it.pop("cryptography loaded")
+    assert without == with_it
