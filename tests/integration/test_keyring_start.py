@@ -1,7 +1,9 @@
-"""keyring starts without its macOS bindings off macOS, and chooses exactly as it would with them.
+"""keyring starts without its macOS bindings off macOS, and without SecretStorage off a D-Bus
+session, and chooses exactly as it would with them.
 
-`adapters.keyring.skip_macos_bindings` spares the login three `find_library` subprocesses; these tests
-run keyring's own discovery in a child process, with and without it, and compare the answers.
+`adapters.keyring.skip_macos_bindings` spares the login three `find_library` subprocesses,
+`skip_secret_service_without_a_bus` 8 MB of imports; these tests run keyring's own discovery
+in a child process, with and without them, and compare the answers.
 """
 
 from __future__ import annotations
