@@ -1,7 +1,7 @@
-"""The product's own small state file: the MFA device chosen for each profile, the profiles
-whose long-term key stays in the credentials file (`--no-keyring`), the sections mfa-login
-has written and for which request, the keys it moved into the OS keyring, and hashes of the
-codes AWS accepted.
+"""The product's own small state file, per credentials file: the MFA device chosen for each
+profile, the profiles whose long-term key stays in that file (`--no-keyring`), the sections
+mfa-login has written and for which request, the keys it moved into the OS keyring; and
+hashes of the codes AWS accepted.
 
 It lives in $XDG_STATE_HOME/mfa-session/state.json (default ~/.local/state/...), never in
 ~/.aws/config, which belongs to the person. It holds device ARNs, section names and
