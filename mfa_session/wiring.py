@@ -38,7 +38,13 @@ if TYPE_CHECKING:
     from mfa_session.output.terminal_notes import TerminalNotes
     from mfa_session.rules.files import AwsSnapshot
     from mfa_session.store.credentials import CredentialsStore
-    from mfa_session.usecases.session import LoginParts, Obtained, SessionOptions
+    from mfa_session.usecases.session import (
+        LoginParts,
+        Obtained,
+        RecordingStore,
+        SessionOptions,
+    )
+    from mfa_session.usecases.used_codes import GuardedAws
 
 AwsFactory = Callable[["ClientSettings"], "AwsApi"]
 StoreFactory = Callable[..., "CredentialsStore"]
@@ -184,6 +190,27 @@ class Wiring:
         from mfa_session.adapters.aws import Boto3Aws
 
         return Boto3Aws(settings)
+
+    def login_store(self, profile: str) -> RecordingStore:
+        """The credentials store of a login, noting each section written in the state file
+        (for `profile`'s requests) and in the journal."""
+        from mfa_session.usecases.session import RecordingStore
+
+        return RecordingStore(
+            self.credentials_store(),
+            self.written(),
+            profile,
+            self.credentials_identity(),
+            clock=self.clock,
+        )
+
+    def guarded_aws(
+        self, aws: AwsApi, codes: CodeSource, profile: str, terminal: TextIO | None
+    ) -> GuardedAws:
+        """AWS behind the used-code guard: a code of a step AWS already took is never sent."""
+        from mfa_session.usecases.used_codes import GuardedAws
+
+        return GuardedAws(aws, self.used_steps(), codes, profile=profile, terminal=terminal)
 
     def login_vault(
         self, profile: str, *, no_keyring: bool, notes: TerminalNotes
@@ -355,28 +382,15 @@ class SessionRun:
         self, profile: str, fixed: CodeSource | None, notes: TerminalNotes
     ) -> LoginParts:
         from mfa_session.store.credentials import preload
-        from mfa_session.usecases.session import LoginParts, RecordingStore
-        from mfa_session.usecases.used_codes import GuardedAws
+        from mfa_session.usecases.session import LoginParts
 
         wiring, asking = self.wiring, self.asking
         codes = fixed or self._code_source(profile)
-        store = RecordingStore(
-            wiring.credentials_store(),
-            wiring.written(),
-            profile,
-            wiring.credentials_identity(),
-            clock=wiring.clock,
-        )
+        store = wiring.login_store(profile)
         self.vault = wiring.login_vault(profile, no_keyring=self.options.no_keyring, notes=notes)
         if codes.interactive:
             preload()  # configobj and botocore's loader, while the person types the code
-        aws = GuardedAws(
-            wiring.aws(profile),
-            wiring.used_steps(),
-            codes,
-            profile=profile,
-            terminal=asking.terminal,
-        )
+        aws = wiring.guarded_aws(wiring.aws(profile), codes, profile, asking.terminal)
         return LoginParts(
             store=store,
             aws=aws,

@@ -15,7 +15,6 @@ import math
 import os
 from collections.abc import Callable, Mapping
 
-from mfa_session.rules.code_steps import STEP_SECONDS, step_of
 from mfa_session.rules.regular import read_regular, stamp
 
 # `status` reads this file on its quick path: pathlib, tempfile, hashlib and typing cost it
@@ -461,11 +460,16 @@ class UsedSteps(_Records):
     """
 
     def was_used(self, serial: str, code: str, moment: float) -> bool:
+        # Loaded here: `status` reads this module on its quick path and needs no steps.
+        from mfa_session.rules.code_steps import step_of
+
         seen = self.state.data().get("used_steps", {})
         step = step_of(moment)
         return any(_step_hash(serial, s, code) in seen for s in (step - 1, step))
 
     def record(self, serial: str, code: str, moment: float) -> None:
+        from mfa_session.rules.code_steps import STEP_SECONDS, step_of
+
         def add(data: dict[str, Any]) -> bool:
             step = step_of(moment)
             kept = {

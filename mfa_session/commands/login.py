@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
 
 from mfa_session.commands.session_flags import (
@@ -72,6 +71,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, wiring: Wiring) -> int:
     # Imported here, not at the top: `--help` needs only configure(). The use case imports
     # no boto3, botocore, questionary or keyring at import time.
+    from dataclasses import replace
+
     from mfa_session.adapters.code_sources import CODE_IN_ARGUMENTS
     from mfa_session.output.render import show_result
     from mfa_session.usecases.session import SessionOptions

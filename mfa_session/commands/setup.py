@@ -15,25 +15,25 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 from mfa_session.adapters.code_sources import CODE_IN_ARGUMENTS, FixedCode, PromptedCode, StdinCode
-from mfa_session.adapters.keyring import SERVICE, KeyringVault
-from mfa_session.adapters.prompts import QuestionaryPrompter
-from mfa_session.adapters.state_file import KeyringRecords
+from mfa_session.adapters.keyring import SERVICE
 from mfa_session.commands.session_flags import profile
 from mfa_session.errors import KeyringHoldsOtherKey, MalformedAccessKey, UsageError
-from mfa_session.interfaces import AwsApi, CodeSource
-from mfa_session.models import KeySource, LoginResult, LongTermKey
+from mfa_session.models import KeySource, LongTermKey
 from mfa_session.output.render import result_line
 from mfa_session.rules.profile_choice import environment_profile
 from mfa_session.rules.regions import region_for
 from mfa_session.rules.sections import LONG_TERM_PREFIX, SESSION_PREFIX
-from mfa_session.store.credentials import CredentialsStore
 from mfa_session.usecases.keyring_move import move_into_keyring
 from mfa_session.usecases.login import DeviceOrigin, LoginRequest, find_device, key_in_file, login
-from mfa_session.usecases.session import RecordingStore
-from mfa_session.usecases.used_codes import GuardedAws
 from mfa_session.visible import visible
 
 if TYPE_CHECKING:
+    from mfa_session.adapters.keyring import KeyringVault
+    from mfa_session.adapters.prompts import QuestionaryPrompter
+    from mfa_session.adapters.state_file import KeyringRecords
+    from mfa_session.interfaces import AwsApi, CodeSource
+    from mfa_session.models import LoginResult
+    from mfa_session.store.credentials import CredentialsStore
     from mfa_session.wiring import Wiring
 
 
@@ -162,31 +162,19 @@ def _first_login(
 ) -> LoginResult:
     """The login with the key now in the keyring, with the same guards as every login: the
     code's step is recorded, and so is the section."""
-    keyring = wiring.keyring()
-    written = wiring.written()
-    recording = RecordingStore(
-        wiring.credentials_store(),
-        written,
-        request.profile,
-        keyring.credentials_file,
-        clock=wiring.clock,
-    )
     terminal = wiring.stderr if interactive else None
-    guarded = GuardedAws(
-        aws, wiring.used_steps(), codes, profile=request.profile, terminal=terminal
-    )
     with wiring.section_lock()({request.target}):
         return login(
             request,
             # The key has just left the file: the login reads it as it is now.
             files=wiring.files().fresh(),
-            store=recording,
-            aws=guarded,
+            store=wiring.login_store(request.profile),
+            aws=wiring.guarded_aws(aws, codes, request.profile, terminal),
             codes=codes,
             prompter=prompter,
             memory=wiring.devices(),
-            vault=keyring,
-            origins=written,
+            vault=wiring.keyring(),
+            origins=wiring.written(),
             clock=wiring.clock,
         )
 
