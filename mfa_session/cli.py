@@ -11,7 +11,8 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
 
 from mfa_session import __version__
 from mfa_session.exit_codes import ExitCode
@@ -103,20 +104,16 @@ def main(
     runs every command in full, as when the fast paths step aside.
     """
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if wiring is None:
-        from mfa_session.wiring import Wiring
-
-        wiring = Wiring(os.environ, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr)
+    process = wiring if wiring is not None else ThisProcess()
     try:
-        with wiring.closing:
-            return _dispatch(arguments, whole_process, wiring, quick_paths)
+        return _dispatch(arguments, whole_process, process, wiring, quick_paths)
     except (KeyboardInterrupt, EOFError) as stop:
         # SIGTERM or SIGHUP at a prompt arrive as Terminated, a KeyboardInterrupt.
         from mfa_session.adapters.interrupts import Terminated
 
         if isinstance(stop, Terminated):
-            return _stopped(f"stopped by {stop.name}", 128 + stop.signum, wiring.stderr)
-        return _stopped("cancelled", ExitCode.INTERRUPTED, wiring.stderr)
+            return _stopped(f"stopped by {stop.name}", 128 + stop.signum, process.stderr)
+        return _stopped("cancelled", ExitCode.INTERRUPTED, process.stderr)
     except BrokenPipeError:
         # The reader of our output left (`| head -0`) or stdout is closed (`>&-`): there is
         # no one to tell, and a traceback would be noise.
@@ -126,24 +123,56 @@ def main(
         from mfa_session.errors import MfaSessionError
 
         if isinstance(error, MfaSessionError):
-            _say(f"{PROG}: {error}", wiring.stderr)
+            _say(f"{PROG}: {error}", process.stderr)
             return int(error.exit_code)
         from mfa_session.output.bug_report import report_bug
 
-        report_bug(error, wiring.stderr)
+        report_bug(error, process.stderr)
         return int(ExitCode.UNEXPECTED)
 
 
-def _dispatch(arguments: list[str], whole_process: bool, wiring: Wiring, quick: bool) -> int:
+class ThisProcess:
+    """The environment, streams and clock of this process: all the fast paths need (the
+    composition root is built only for a command that runs in full)."""
+
+    def __init__(self) -> None:
+        self.environ: Mapping[str, str] = os.environ
+        self.stdin: TextIO = sys.stdin
+        self.stdout: TextIO = sys.stdout
+        self.stderr: TextIO = sys.stderr
+
+    @staticmethod
+    def clock() -> datetime:
+        return datetime.now(timezone.utc)
+
+
+def _dispatch(
+    arguments: list[str],
+    whole_process: bool,
+    process: Wiring | ThisProcess,
+    wiring: Wiring | None,
+    quick: bool,
+) -> int:
     if arguments == ["--version"]:
         # What argparse's version action prints (a test compares them), without argparse.
-        print(version_line(), file=wiring.stdout)
+        print(version_line(), file=process.stdout)
         return 0
     # A request for help is never a still-valid session (the fast paths would step aside).
     if quick and not {"-h", "--help"} & set(arguments):
-        early = _quick_exit(arguments, wiring)
+        early = _quick_exit(arguments, process)
         if early is not None:
             return early
+    if wiring is None:
+        from mfa_session.wiring import Wiring
+
+        wiring = Wiring(
+            process.environ, stdin=process.stdin, stdout=process.stdout, stderr=process.stderr
+        )
+    with wiring.closing:
+        return _run_in_full(arguments, whole_process, wiring)
+
+
+def _run_in_full(arguments: list[str], whole_process: bool, wiring: Wiring) -> int:
 
     if arguments and arguments[0] in SUBCOMMANDS:
         parser, module = build_subcommand_parser(arguments[0])
@@ -169,7 +198,7 @@ def _no_message_escapes() -> None:
     install_hooks()
 
 
-def _quick_exit(arguments: list[str], wiring: Wiring) -> int | None:
+def _quick_exit(arguments: list[str], wiring: Wiring | ThisProcess) -> int | None:
     """The daily cases first, before argparse and the commands' heavier modules are imported:
     a still-valid session for login, export, exec and credential-process (still_valid.py)
     and the common forms of status. None: run in full."""

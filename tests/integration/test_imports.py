@@ -88,14 +88,13 @@ def test_still_valid_answers_before_the_login_machinery_loads(
     assert not modules & (THIRD_PARTY | LOGIN_MACHINERY)
 
 
-# The package's modules a still-valid session may load: the entry point, the composition
-# root (built, nothing in it loaded), the reading rules, the state file's reading half and
-# the output of each command. Not the use cases, the models, the errors or the store.
+# The package's modules a still-valid session may load: the entry point, the reading rules,
+# the state file's reading half and the output of each command. Not the composition root,
+# the use cases, the models, the errors or the store.
 FAST_PATH_MODULES = {
     "mfa_session",
     "mfa_session.cli",
     "mfa_session.exit_codes",
-    "mfa_session.wiring",
     "mfa_session.still_valid",
     "mfa_session.timefmt",
     "mfa_session.visible",
