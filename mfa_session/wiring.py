@@ -184,7 +184,7 @@ class Wiring:
         """AWS as `aws --profile PROFILE` reaches it: every request goes where that would."""
         from mfa_session.adapters.client_settings import ClientSettings
 
-        settings = ClientSettings(profile, self.aws_files())
+        settings = ClientSettings(profile, self.aws_files(), self.files())
         if self._aws is not None:
             return self._aws(settings)
         from mfa_session.adapters.aws import Boto3Aws

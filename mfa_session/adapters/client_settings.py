@@ -11,13 +11,17 @@ A profile that botocore does not know yet (its key in the keyring or in [NAME-lo
 no [NAME] in either file) gets no profile's settings at all, only the environment's: for it
 botocore itself would stop with ProfileNotFound, and [default] belongs to another profile.
 
+When the login read the files and the profile is in the config file with nothing but keys
+for it in the credentials file, botocore is given no credentials file: it would take nothing
+from it for a client, and the login does not have it read a second time.
+
 botocore is imported on first use only, like in aws.py.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mfa_session.models import AwsFiles
@@ -25,9 +29,24 @@ from mfa_session.models import AwsFiles
 if TYPE_CHECKING:
     import botocore.session
 
+    from mfa_session.rules.files import AwsSnapshot
+
 _NO_PROFILE_FROM_THE_ENVIRONMENT = (None, None, None, None)
 """A session variable with no config key, no environment variable and no default: botocore's
 `session_vars` form. For `profile` it stops botocore reading AWS_DEFAULT_PROFILE/AWS_PROFILE."""
+
+
+_KEYS_ONLY = frozenset(
+    {
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        "aws_session_token",
+        "aws_security_token",
+        "expiration",
+    }
+)
+"""What a login's own section holds when botocore needs nothing from it for a client: the
+keys (the login passes its own) and mfa-login's expiration, which botocore ignores."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +55,20 @@ class ClientSettings:
 
     profile: str
     files: AwsFiles
+    read: AwsSnapshot | None = field(default=None, compare=False, repr=False)
+    """The files as the login read them; with it, botocore is spared a second read of the
+    credentials file when that holds nothing but keys for the profile."""
+
+    def credentials_for_botocore(self) -> str:
+        """The credentials file botocore reads for the client's settings: the real one,
+        unless what botocore would take from it for this profile is known to be nothing."""
+        read = self.read
+        if read is None or self.profile not in read.config:
+            # botocore may know the profile from the credentials file alone.
+            return str(self.files.credentials)
+        if set(read.credentials.get(self.profile, {})) <= _KEYS_ONLY:
+            return os.devnull
+        return str(self.files.credentials)
 
 
 def settings_session(settings: ClientSettings) -> botocore.session.Session:
@@ -45,7 +78,7 @@ def settings_session(settings: ClientSettings) -> botocore.session.Session:
 
     # A profile given to the session wins over AWS_DEFAULT_PROFILE and AWS_PROFILE.
     session = botocore.session.Session(profile=settings.profile)
-    _read_from(session, str(settings.files.config), str(settings.files.credentials))
+    _read_from(session, str(settings.files.config), settings.credentials_for_botocore())
     if settings.profile in session.available_profiles:
         return session
     # Neither file has the profile: a session that reads no file (botocore treats a path
