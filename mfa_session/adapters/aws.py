@@ -53,6 +53,7 @@ REQUEST_DEADLINE = 30
 """Seconds for a whole request, connection to last byte: a slow but working link answers
 STS in well under a second; 30 s leaves room for a slow proxy and one 15 s read."""
 log = logging.getLogger(__name__)
+_BUILDING = threading.Lock()
 
 
 ClientFactory = Callable[[str, LongTermKey, str, ClientSettings], "BaseClient"]
@@ -191,38 +192,41 @@ def build_client(
     import botocore.config
     from botocore.exceptions import BotoCoreError, InvalidRegionError
 
-    session = settings_session(settings)
-    resolved = session.get_config_variable("region") or region
     config = botocore.config.Config(
         connect_timeout=CONNECT_TIMEOUT,
         read_timeout=READ_TIMEOUT,
         retries={"total_max_attempts": 1},
     )
-    try:
-        client = session.create_client(
-            service,
-            region_name=resolved,
-            aws_access_key_id=access_key_id,
-            aws_secret_access_key=secret_access_key,
-            aws_session_token=session_token,
-            config=config,
-        )
-    except InvalidRegionError as err:
-        # botocore's only variable for it; a profile's own region comes second.
-        origin = (
-            "AWS_DEFAULT_REGION"
-            if os.environ.get("AWS_DEFAULT_REGION")
-            else f"the region of profile {settings.profile} in the config file"
-        )
-        raise InvalidRegion(region=resolved, origin=origin) from err
-    except (BotoCoreError, ValueError) as err:
-        # An endpoint_url in the config file, a malformed AWS_* setting: named, not quoted.
-        raise SdkFailed(
-            operation=f"setting up the {service} client",
-            kind=_kind(err),
-            next_step="check the AWS_* variables and the config file (endpoint_url and the "
-            "like); nothing was sent to AWS",
-        ) from err
+    # One botocore session serves every client of the login; it is not made for two
+    # threads at once (the warm-up builds on its own thread).
+    with _BUILDING:
+        session = settings_session(settings)
+        resolved = session.get_config_variable("region") or region
+        try:
+            client = session.create_client(
+                service,
+                region_name=resolved,
+                aws_access_key_id=access_key_id,
+                aws_secret_access_key=secret_access_key,
+                aws_session_token=session_token,
+                config=config,
+            )
+        except InvalidRegionError as err:
+            # botocore's only variable for it; a profile's own region comes second.
+            origin = (
+                "AWS_DEFAULT_REGION"
+                if os.environ.get("AWS_DEFAULT_REGION")
+                else f"the region of profile {settings.profile} in the config file"
+            )
+            raise InvalidRegion(region=resolved, origin=origin) from err
+        except (BotoCoreError, ValueError) as err:
+            # An endpoint_url in the config file, a malformed AWS_* setting: named, not quoted.
+            raise SdkFailed(
+                operation=f"setting up the {service} client",
+                kind=_kind(err),
+                next_step="check the AWS_* variables and the config file (endpoint_url and the "
+                "like); nothing was sent to AWS",
+            ) from err
     log.debug(
         "%s client with the settings of %s: region %s, endpoint %s",
         service,

@@ -58,6 +58,9 @@ class ClientSettings:
     read: AwsSnapshot | None = field(default=None, compare=False, repr=False)
     """The files as the login read them; with it, botocore is spared a second read of the
     credentials file when that holds nothing but keys for the profile."""
+    made: list[botocore.session.Session] = field(default_factory=list, compare=False, repr=False)
+    """The botocore session of these settings once made: every client of one login (IAM,
+    STS, the role's) comes from it, so botocore reads the config file once."""
 
     def credentials_for_botocore(self) -> str:
         """The credentials file botocore reads for the client's settings: the real one,
@@ -73,7 +76,14 @@ class ClientSettings:
 
 def settings_session(settings: ClientSettings) -> botocore.session.Session:
     """A botocore session scoped to `settings.profile`, or to no profile when botocore does
-    not know it; either way its profile never comes from the environment."""
+    not know it; either way its profile never comes from the environment. Made once for
+    these settings (the caller holds a lock while clients are built from it)."""
+    if not settings.made:
+        settings.made.append(_new_session(settings))
+    return settings.made[0]
+
+
+def _new_session(settings: ClientSettings) -> botocore.session.Session:
     import botocore.session
 
     # A profile given to the session wins over AWS_DEFAULT_PROFILE and AWS_PROFILE.
