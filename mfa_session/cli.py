@@ -12,7 +12,6 @@ import io
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
 
 from mfa_session import __version__
 from mfa_session.exit_codes import ExitCode
@@ -22,6 +21,7 @@ from mfa_session.exit_codes import ExitCode
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from datetime import datetime
     from types import ModuleType
     from typing import TextIO
 
@@ -143,6 +143,9 @@ class ThisProcess:
 
     @staticmethod
     def clock() -> datetime:
+        # Imported here: --version needs no clock.
+        from datetime import datetime, timezone
+
         return datetime.now(timezone.utc)
 
 
