@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 
-# Built on every run, the fast paths' too: nothing here may load typing, logging or
-# contextlib at run time (mypy treats any TYPE_CHECKING as true).
+# Built for every command that runs in full, `--help` too (the fast paths run before it):
+# nothing here may load typing, logging or contextlib at run time (mypy treats any
+# TYPE_CHECKING as true).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
