@@ -138,6 +138,24 @@ def _adopt_flat_records(data: dict[str, Any], credentials: str) -> bool:
     return adopted
 
 
+def _set_in_file(
+    data: dict[str, Any], member: str, credentials: str, name: str, value: str
+) -> bool:
+    """data[member][credentials][name] = value; whether that changed anything."""
+    mine = _file_member(data, member, credentials)
+    if mine.get(name) == value:
+        return False
+    mine[name] = value
+    return True
+
+
+def _drop_in_file(data: dict[str, Any], member: str, credentials: str, name: str) -> bool:
+    """Remove data[member][credentials][name]; whether it was there."""
+    files = data.get(member)
+    mine = files.get(credentials) if isinstance(files, dict) else None
+    return isinstance(mine, dict) and mine.pop(name, None) is not None
+
+
 def _file_member(data: dict[str, Any], member: str, credentials: str) -> dict[str, Any]:
     """data[member][credentials] as a dict, made when missing."""
     files = _dict_member(data, member)
@@ -241,21 +259,12 @@ class _Records:
         return {**self.state.data().get(flat, {}), **self.state.of_file(per_file)}
 
     def _set(self, per_file: str, name: str, value: str) -> None:
-        def change(data: dict[str, Any]) -> bool:
-            mine = _file_member(data, per_file, self.state.credentials)
-            if mine.get(name) == value:
-                return False
-            mine[name] = value
-            return True
-
-        self.state.update(change)
+        credentials = self.state.credentials
+        self.state.update(lambda data: _set_in_file(data, per_file, credentials, name, value))
 
     def _drop(self, per_file: str, name: str) -> None:
-        def change(data: dict[str, Any]) -> bool:
-            mine = data.get(per_file, {}).get(self.state.credentials)
-            return isinstance(mine, dict) and mine.pop(name, None) is not None
-
-        self.state.update(change)
+        credentials = self.state.credentials
+        self.state.update(lambda data: _drop_in_file(data, per_file, credentials, name))
 
 
 class RememberedDevices(_Records):
@@ -391,25 +400,12 @@ class KeyringRecords(_Records):
         return key_id if isinstance(key_id, str) else None
 
     def record_moved(self, credentials: str, profile: str, key_id: str) -> None:
-        def change(data: dict[str, Any]) -> bool:
-            moved = _dict_member(data, "keyring_keys")
-            in_file = moved.get(credentials)
-            if not isinstance(in_file, dict):
-                in_file = moved[credentials] = {}
-            if in_file.get(profile) == key_id:
-                return False
-            in_file[profile] = key_id
-            return True
-
-        self.state.update(change)
+        self.state.update(
+            lambda data: _set_in_file(data, "keyring_keys", credentials, profile, key_id)
+        )
 
     def forget_moved(self, credentials: str, profile: str) -> None:
-        def change(data: dict[str, Any]) -> bool:
-            moved = data.get("keyring_keys")
-            in_file = moved.get(credentials) if isinstance(moved, dict) else None
-            return isinstance(in_file, dict) and in_file.pop(profile, None) is not None
-
-        self.state.update(change)
+        self.state.update(lambda data: _drop_in_file(data, "keyring_keys", credentials, profile))
 
     def backup_keeps(self, credentials: str) -> frozenset[str]:
         found = self.state.data().get("backup_keeps")
