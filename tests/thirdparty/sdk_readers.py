@@ -259,6 +259,7 @@ def go_sdk_version(gocode: Path = GOCODE) -> str:
 
 
 def _build_go_reader(go: str, sdk_version: str, cache: Path, gocode: Path) -> Path:
+    cache = cache.resolve()  # go refuses a relative GOCACHE or GOPATH
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(cache),
@@ -273,10 +274,12 @@ def _build_go_reader(go: str, sdk_version: str, cache: Path, gocode: Path) -> Pa
         "CGO_ENABLED": "0",  # no C compiler needed
     }
     toolchain = subprocess.run(
-        [go, "version"], env=env, capture_output=True, text=True, check=True
-    ).stdout
+        [go, "version"], env=env, capture_output=True, text=True, check=False
+    )
+    if toolchain.returncode != 0:
+        raise ReaderBuildFailed(f"go version failed:\n{toolchain.stderr}")
     source = GO_READER_SOURCE.read_bytes()
-    key = hashlib.sha256(b"\0".join([source, toolchain.encode(), sdk_version.encode()]))
+    key = hashlib.sha256(b"\0".join([source, toolchain.stdout.encode(), sdk_version.encode()]))
     binary = cache / f"go_reader-{key.hexdigest()[:16]}"
     if binary.is_file():
         return binary
