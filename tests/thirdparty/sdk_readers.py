@@ -18,7 +18,8 @@ so it is in neither `values` nor `region`. A value under a `key =` line (a sub-s
 What each can see:
 - botocore: every key and profile (Session.full_config: the config file's profiles with the
   credentials file's keys over them); an unreadable file is `error` of the whole reading.
-- aws-sdk-go-v2 (`config.LoadSharedConfigProfile`): only the settings its SharedConfig has as
+- aws-sdk-go-v2 (`config.LoadSharedConfigProfile`, Debian's 1.17 source: the parser the SDK
+  replaced in November 2023): only the settings its SharedConfig has as
   text (`visible_keys`), and no list of profiles: it is asked about every name botocore (by
   default; `read_all`: and JS) or a plain scan of the `[...]` lines finds. A file it cannot read
   (SharedConfigLoadError) is `error` of the whole reading.
