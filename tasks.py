@@ -3,7 +3,8 @@
     python3 tasks.py demo    a real login in this terminal against the local AWS emulator
     python3 tasks.py check   install everything, then lint, types, tests and the docs build
 
-Both create ./.venv on first use (pip install -e '.[dev]') and reuse it after.
+Both create ./.venv on first use (pip install -e '.[dev]') and reuse it after; check also
+runs `npm ci` for the JS SDK reader of the tests when npm is on PATH.
 """
 
 from __future__ import annotations
@@ -34,6 +35,19 @@ def ensure_venv() -> None:
     subprocess.run([*pip, "--upgrade", "pip"], check=True)
     subprocess.run([*pip, "-e", f"{ROOT}[dev]"], check=True)
     STAMP.write_text(wanted)
+
+
+def ensure_js_reader() -> None:
+    """The JS SDK reader's npm packages (tests/thirdparty/js_reader), again when its lock file
+    changes. Without npm, or offline, the tests that read files with it skip and say why."""
+    from tests.thirdparty.js_install import install_js_reader, js_reader_current
+
+    if js_reader_current():
+        return
+    print("tasks: installing the JS SDK reader's npm packages (npm ci)", flush=True)
+    problem = install_js_reader()
+    if problem is not None:
+        print(f"tasks: {problem}; the JS SDK reader's tests will skip", file=sys.stderr)
 
 
 def run_in_venv(*args: str) -> int:
@@ -80,6 +94,7 @@ def main() -> int:
     ensure_venv()
     if task == "demo":
         return run_in_venv("-m", "tests.emulator.demo", *sys.argv[2:])
+    ensure_js_reader()
     return check()
 
 

@@ -12,7 +12,11 @@ import pytest
 if TYPE_CHECKING:
     from tests.keyring_backends import KeyringFile
 
-pytest_plugins = ["tests.emulator.fixtures", "tests.fault_proxy.fixtures"]
+pytest_plugins = [
+    "tests.emulator.fixtures",
+    "tests.fault_proxy.fixtures",
+    "tests.thirdparty.fixtures",
+]
 
 # Variables that would let a test reach real credentials, a real profile or a real endpoint.
 _LEAKY = (
