@@ -3,6 +3,7 @@ code on the command line, and names that hold escape sequences."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from datetime import timedelta
 from pathlib import Path
@@ -70,15 +71,20 @@ def test_prompt_is_on_the_terminal_when_stderr_goes_to_a_file(
 
 
 def test_export_into_a_reader_that_left_exits_141_without_a_traceback(home: Home) -> None:
+    """The reader leaves before the command starts: closing it after the start raced the
+    command (about 50 ms), which could write into the pipe first, say a GC pause here."""
     write_session(home, "admin", timedelta(hours=5))
-    process = subprocess.Popen(
-        [MFA_LOGIN, "export", "--profile", "admin"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert process.stdout is not None
-    process.stdout.close()  # `| head -0`: the reader is gone before anything is written
+    reader, writer = os.pipe()
+    os.close(reader)  # `| head -0`: the reader is gone before anything is written
+    try:
+        process = subprocess.Popen(
+            [MFA_LOGIN, "export", "--profile", "admin"],
+            stdin=subprocess.DEVNULL,
+            stdout=writer,
+            stderr=subprocess.PIPE,
+        )
+    finally:
+        os.close(writer)
     _, stderr = process.communicate(timeout=60)
 
     assert process.returncode == 141

@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -43,6 +44,7 @@ class EmulatedUser:
     secret_access_key: str
     mfa_seeds: dict[str, str]  # TOTP device serial -> base32 seed, in creation order
     u2f_serials: list[str] = field(default_factory=list)
+    user_id: str = ""  # IAM's unique id (AIDA...), GetCallerIdentity's UserId
 
     @property
     def mfa_serials(self) -> list[str]:
@@ -177,6 +179,7 @@ class Emulator:
             secret_access_key=data["secret_access_key"],
             mfa_seeds=dict(data["mfa_seeds"]),
             u2f_serials=list(data["u2f_serials"]),
+            user_id=data["user_id"],
         )
 
     def create_role(self, name: str) -> str:
@@ -220,12 +223,30 @@ class Emulator:
         self._control("POST", "faults/reset", {})
 
     def set_aws_clock_offset(self, seconds: float) -> None:
-        """Make AWS's clock run `seconds` ahead of ours when it checks a signature's date."""
+        """Make AWS's clock run `seconds` ahead of ours (negative: behind): the clock AWS checks
+        signature dates against, writes into every answer's Date header and stamps and checks
+        session expirations with. MFA codes still follow this machine's clock (the phone's).
+        The emulator is shared: set it back to 0 when done."""
         self._control("POST", "clock", {"offset_seconds": seconds})
 
     def deactivate_key(self, user: EmulatedUser) -> None:
         """IAM UpdateAccessKey Status=Inactive for the user's long-term key."""
         self._control("POST", "keys/deactivate", {"access_key_id": user.access_key_id})
+
+    def delete_key(self, user: EmulatedUser) -> None:
+        """IAM DeleteAccessKey for the user's long-term key."""
+        self._control("POST", "keys/delete", {"access_key_id": user.access_key_id})
+
+    def set_session_expiry(self, access_key_id: str, seconds_from_now: float) -> datetime:
+        """Make the session (ASIA key id) expire `seconds_from_now` on AWS's clock; negative
+        ages it into the past. Returns the new expiration (UTC, whole seconds)."""
+        payload = {"access_key_id": access_key_id, "seconds_from_now": seconds_from_now}
+        stamp = self._control("POST", "sessions/expiry", payload)["expiration"]
+        return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+    def expire_session(self, access_key_id: str, seconds_ago: float = 1.0) -> datetime:
+        """Age the session so that it expired `seconds_ago`; returns its new expiration."""
+        return self.set_session_expiry(access_key_id, -seconds_ago)
 
     def env(self, user: EmulatedUser) -> dict[str, str]:
         """Environment variables that point AWS tools at the emulator as `user`."""

@@ -2,6 +2,20 @@
 
 It runs in the emulator process, next to moto's in-memory backends, so it reads users, keys and
 MFA seeds straight from moto's IAM backend instead of re-parsing moto's XML.
+
+Every request signed with a key other than the admin's is authenticated here first, STS and
+IAM alike, and refused as AWS refuses it:
+- unknown, inactive or deleted key id, or a session key without its token:
+  InvalidClientTokenId (403), INVALID_TOKEN_ID;
+- a session token that does not belong to the key id (a token left beside a long-term key, a
+  forged one, another session's), or an IAM call from a session made without MFA:
+  InvalidClientTokenId (403), INVALID_SESSION_TOKEN;
+- a wrong secret: SignatureDoesNotMatch (403); a clock more than 15 minutes off: the same code
+  with AWS's "Signature expired" / "Signature not yet current" text;
+- an expired session: ExpiredToken (403).
+A session outlives its long-term key being made inactive or deleted, as in AWS ("Temporary
+security credentials are valid until they expire, and they cannot be revoked", IAM User Guide).
+Every answer carries a Date header from AWS's clock, which a test can set apart from ours.
 """
 
 from __future__ import annotations
@@ -16,8 +30,9 @@ import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from email.utils import formatdate
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 from xml.sax.saxutils import escape
@@ -41,7 +56,16 @@ UNKNOWN_SERIAL = (
     "MultiFactorAuthentication failed, unable to validate MFA code.  "
     "Please verify your MFA serial number is valid and associated with this user."
 )
+# InvalidClientTokenId (HTTP 403) comes in two wordings. With the period: the key id is not
+# one AWS knows as active (mistyped, deleted, inactive, of another partition, or a session key
+# sent without its token): aws/aws-sdk-java#1879, rhyeal/aws-rotate-iam-keys#65 and #81,
+# aws/aws-cli#1197. Without it: the request carried a session token that does not belong (left
+# beside a long-term key: RhinoSecurityLabs/pacu#355), or a session made without MFA called
+# IAM (99designs/aws-vault#132 and #328; aws/aws-cli#8918 shows the body, Content-Length 305).
 INVALID_TOKEN_ID = "The security token included in the request is invalid."
+INVALID_SESSION_TOKEN = "The security token included in the request is invalid"
+# ExpiredToken, HTTP 403, STS and IAM alike: aws/aws-sdk-java-v2#1649, cfn-sphere/cfn-sphere#55.
+EXPIRED_TOKEN = "The security token included in the request is expired"
 SIGNATURE_MISMATCH = (
     "The request signature we calculated does not match the signature you provided. "
     "Check your AWS Secret Access Key and signing method. "
@@ -81,6 +105,8 @@ class Session:
     role_arn: str = ""
     """Set for credentials from our AssumeRole: the session acts as that role."""
     role_session_name: str = ""
+    mfa: bool = False
+    """GetSessionToken was given a device and its code; only then may the session call IAM."""
 
     @property
     def assumed_role_arn(self) -> str:
@@ -141,6 +167,17 @@ def _respond(
     return [body]
 
 
+def _dated(start_response: StartResponse, moment: datetime) -> StartResponse:
+    """`start_response` that stamps AWS's Date header, as AWS does on every answer."""
+    stamp = formatdate(moment.timestamp(), usegmt=True)
+
+    def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        kept = [(name, value) for name, value in headers if name.lower() != "date"]
+        return start_response(status, [*kept, ("Date", stamp)], exc_info)
+
+    return start
+
+
 def error_xml(service: str, error: ApiError) -> bytes:
     namespace = _NAMESPACES.get(service, _NAMESPACES["sts"])
     kind = "Sender" if error.status < 500 else "Receiver"
@@ -183,13 +220,20 @@ def assume_role_xml(session: Session) -> bytes:
     ).encode()
 
 
-def caller_identity_xml(session: Session) -> bytes:
-    account = session.role_arn.split(":")[4]
+def caller_identity_xml(caller: Caller) -> bytes:
+    """GetCallerIdentity: the user, for its long-term key and for a GetSessionToken session;
+    the assumed role, for an AssumeRole session."""
+    session = caller.session
+    if session is not None and session.role_arn:
+        arn = session.assumed_role_arn
+        user_id = f"AROA{session.access_key_id[4:]}:{session.role_session_name}"
+        account = session.role_arn.split(":")[4]
+    else:
+        arn, user_id, account = caller.user.arn, caller.user.id, caller.user.account_id
     return (
         f'<GetCallerIdentityResponse xmlns="{_NAMESPACES["sts"]}"><GetCallerIdentityResult>'
-        f"<Arn>{escape(session.assumed_role_arn)}</Arn>"
-        f"<UserId>AROA{session.access_key_id[4:]}:{escape(session.role_session_name)}</UserId>"
-        f"<Account>{account}</Account>"
+        f"<Arn>{escape(arn)}</Arn><UserId>{escape(user_id)}</UserId>"
+        f"<Account>{escape(account)}</Account>"
         "</GetCallerIdentityResult>"
         f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
         "</GetCallerIdentityResponse>"
@@ -246,12 +290,17 @@ class EmulatorLayer:
         self._clock = clock
         self._lock = threading.Lock()
         self._state = _State()
-        # AWS's clock as the signature check sees it, minus ours: a skewed client, simulated.
-        self._signature_clock_offset = 0.0
+        # AWS's clock minus ours: a client whose clock is off, seen from AWS's side. It moves
+        # everything AWS stamps or checks against its clock (signature dates, the Date header,
+        # session expirations), never the MFA codes: those follow the phone, which is right.
+        self._aws_clock_offset = 0.0
 
     # -- WSGI entry -------------------------------------------------------------------------
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        # One instant per request, so an answer's Date and the times in its text agree.
+        aws_now = self._aws_now()
+        start_response = _dated(start_response, aws_now)
         path = environ.get("PATH_INFO", "") or "/"
         if path.startswith(CONTROL_PREFIX):
             return self._control(environ, start_response, path[len(CONTROL_PREFIX) :])
@@ -262,24 +311,14 @@ class EmulatorLayer:
         params = self._params(environ, body)
         action = params.get("Action", "")
         try:
-            self._before_moto(environ, auth, params, action, body)
-            if action == "GetSessionToken":
-                caller = self._authenticate(environ, auth, body)
-                session = self._get_session_token(caller, params)
-                return _respond(start_response, 200, session_token_xml(session), "text/xml")
-            if action == "AssumeRole":
-                caller = self._authenticate(environ, auth, body)
-                session = self._assume_role(caller, params)
-                return _respond(start_response, 200, assume_role_xml(session), "text/xml")
-            if action == "GetCallerIdentity":
-                caller = self._authenticate(environ, auth, body)
-                if caller.session is not None and caller.session.role_arn:
-                    body_xml = caller_identity_xml(caller.session)
-                    return _respond(start_response, 200, body_xml, "text/xml")
+            caller = self._before_moto(environ, auth, params, action, body, aws_now)
+            answer = self._answer(caller, params, action, aws_now)
         except ApiError as error:
             return _respond(
                 start_response, error.status, error_xml(auth.service, error), "text/xml"
             )
+        if answer is not None:
+            return _respond(start_response, 200, answer, "text/xml")
         return self._moto(environ, start_response)
 
     def _before_moto(
@@ -289,7 +328,8 @@ class EmulatorLayer:
         params: dict[str, str],
         action: str,
         body: bytes,
-    ) -> None:
+        aws_now: datetime,
+    ) -> Caller:
         """Count, inject faults, authenticate, and adjust the request moto will see."""
         with self._lock:
             self._state.counts[(auth.access_key_id, action)] += 1
@@ -299,10 +339,13 @@ class EmulatorLayer:
             time.sleep(fault.seconds)
         elif fault is not None:
             raise ApiError(fault.code, fault.message, fault.status)
-        if action in {"GetSessionToken", "AssumeRole"}:
-            return  # answered entirely by us, after authentication
-        caller = self._authenticate(environ, auth, body)
-        if caller.session is not None:
+        caller = self._authenticate(environ, auth, body, aws_now)
+        session = caller.session
+        if auth.service == "iam" and session and not (session.role_arn or session.mfa):
+            # GetSessionToken: "You cannot call any IAM API operations unless MFA
+            # authentication information is included in the request."
+            raise ApiError("InvalidClientTokenId", INVALID_SESSION_TOKEN, 403)
+        if session is not None:
             # moto knows only long-term keys; a session acts as its user, as in AWS.
             environ["HTTP_AUTHORIZATION"] = environ["HTTP_AUTHORIZATION"].replace(
                 f"Credential={auth.access_key_id}/", f"Credential={caller.long_term_key_id}/", 1
@@ -311,6 +354,19 @@ class EmulatorLayer:
             # IAM answers for the caller when UserName is left out; moto requires it.
             params["UserName"] = caller.user.name
             self._replace_body(environ, urlencode(params).encode())
+        return caller
+
+    def _answer(
+        self, caller: Caller, params: dict[str, str], action: str, aws_now: datetime
+    ) -> bytes | None:
+        """Our own answer to the STS actions we emulate, or None to let moto answer."""
+        if action == "GetSessionToken":
+            return session_token_xml(self._get_session_token(caller, params, aws_now))
+        if action == "AssumeRole":
+            return assume_role_xml(self._assume_role(caller, params, aws_now))
+        if action == "GetCallerIdentity":
+            return caller_identity_xml(caller)
+        return None
 
     # -- request plumbing -------------------------------------------------------------------
 
@@ -336,13 +392,15 @@ class EmulatorLayer:
             params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
         return params
 
-    def _now(self) -> datetime:
-        return datetime.fromtimestamp(self._clock(), tz=timezone.utc)
+    def _aws_now(self) -> datetime:
+        """AWS's clock: ours, moved by the offset a test set."""
+        moment = self._clock() + self._aws_clock_offset
+        return datetime.fromtimestamp(moment, tz=timezone.utc)
 
     # -- authentication ---------------------------------------------------------------------
 
     def _authenticate(
-        self, environ: dict[str, Any], auth: sigv4.Authorization, body: bytes
+        self, environ: dict[str, Any], auth: sigv4.Authorization, body: bytes, aws_now: datetime
     ) -> Caller:
         caller, secret = self._resolve_key(auth.access_key_id, environ)
         headers = {
@@ -354,7 +412,6 @@ class EmulatorLayer:
             headers["content-type"] = environ["CONTENT_TYPE"]
         if "CONTENT_LENGTH" in environ:
             headers["content-length"] = environ["CONTENT_LENGTH"]
-        aws_now = self._now() + timedelta(seconds=self._signature_clock_offset)
         skew = sigv4.skew_message(headers.get("x-amz-date", ""), aws_now)
         if skew is not None:
             raise ApiError("SignatureDoesNotMatch", skew, 403)
@@ -368,23 +425,32 @@ class EmulatorLayer:
             body=body,
         ):
             raise ApiError("SignatureDoesNotMatch", SIGNATURE_MISMATCH, 403)
-        if caller.session is not None and caller.session.expiration <= self._now():
-            raise ApiError(
-                "ExpiredToken", "The security token included in the request is expired", 403
-            )
+        if caller.session is not None and caller.session.expiration <= aws_now:
+            raise ApiError("ExpiredToken", EXPIRED_TOKEN, 403)
         return caller
 
     def _resolve_key(self, key_id: str, environ: dict[str, Any]) -> tuple[Caller, str]:
-        """The caller behind an access key id and the secret to check the signature with."""
+        """The caller behind an access key id and the secret to check the signature with.
+
+        Every refusal here is InvalidClientTokenId; AWS words it with a final period when the
+        request carried no session token, and without one when it carried a token that does
+        not belong (see INVALID_SESSION_TOKEN).
+        """
+        token = environ.get("HTTP_X_AMZ_SECURITY_TOKEN")
+        invalid = ApiError(
+            "InvalidClientTokenId",
+            INVALID_TOKEN_ID if token is None else INVALID_SESSION_TOKEN,
+            403,
+        )
         with self._lock:
             session = self._state.sessions.get(key_id)
         backend = iam_backend()
         if session is not None:
-            if environ.get("HTTP_X_AMZ_SECURITY_TOKEN") != session.session_token:
-                raise ApiError("InvalidClientTokenId", INVALID_TOKEN_ID, 403)
+            # The long-term key behind the session is not looked at: AWS keeps a session valid
+            # until it expires, even when that key is made inactive or deleted.
             user = backend.users.get(session.user_name)
-            if user is None:
-                raise ApiError("InvalidClientTokenId", INVALID_TOKEN_ID, 403)
+            if token != session.session_token or user is None:
+                raise invalid
             caller = Caller(user, session.user_access_key_id, session)
             return caller, session.secret_access_key
         key = backend.access_keys.get(key_id)
@@ -394,13 +460,16 @@ class EmulatorLayer:
             or user is None
             or key.status != "Active"
             or key not in user.access_keys  # DeleteAccessKey may leave the backend index behind
+            or token is not None  # a long-term key signs alone: a token beside it is refused
         ):
-            raise ApiError("InvalidClientTokenId", INVALID_TOKEN_ID, 403)
+            raise invalid
         return Caller(user, key_id), key.secret_access_key
 
     # -- GetSessionToken --------------------------------------------------------------------
 
-    def _get_session_token(self, caller: Caller, params: dict[str, str]) -> Session:
+    def _get_session_token(
+        self, caller: Caller, params: dict[str, str], aws_now: datetime
+    ) -> Session:
         if caller.session is not None:
             raise ApiError(
                 "AccessDenied", "Cannot call GetSessionToken with session credentials", 403
@@ -418,7 +487,8 @@ class EmulatorLayer:
             session_token="IQoJb3JpZ2luX2VjE" + base64.b64encode(secrets.token_bytes(240)).decode(),
             user_name=caller.user.name,
             user_access_key_id=caller.long_term_key_id,
-            expiration=self._now().replace(microsecond=0) + timedelta(seconds=duration),
+            expiration=aws_now.replace(microsecond=0) + timedelta(seconds=duration),
+            mfa=bool(serial),  # _verify_mfa let it through
         )
         with self._lock:
             self._state.sessions[session.access_key_id] = session
@@ -426,7 +496,7 @@ class EmulatorLayer:
 
     # -- AssumeRole -------------------------------------------------------------------------
 
-    def _assume_role(self, caller: Caller, params: dict[str, str]) -> Session:
+    def _assume_role(self, caller: Caller, params: dict[str, str], aws_now: datetime) -> Session:
         """Any existing role may be assumed (no trust policy check); the answer acts as it."""
         role_arn = params.get("RoleArn", "")
         name = params.get("RoleSessionName", "")
@@ -450,7 +520,7 @@ class EmulatorLayer:
             session_token="IQoJb3JpZ2luX2VjE" + base64.b64encode(secrets.token_bytes(240)).decode(),
             user_name=caller.user.name,
             user_access_key_id=caller.long_term_key_id,
-            expiration=self._now().replace(microsecond=0) + timedelta(seconds=duration),
+            expiration=aws_now.replace(microsecond=0) + timedelta(seconds=duration),
             role_arn=role_arn,
             role_session_name=name,
         )
@@ -520,7 +590,9 @@ class EmulatorLayer:
             ("POST", "faults"): self.add_fault,
             ("POST", "faults/reset"): self.reset_faults,
             ("POST", "keys/deactivate"): self.deactivate_key,
-            ("POST", "clock"): self.set_signature_clock,
+            ("POST", "keys/delete"): self.delete_key,
+            ("POST", "sessions/expiry"): self.set_session_expiry,
+            ("POST", "clock"): self.set_aws_clock,
         }
 
     def create_user(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -531,6 +603,7 @@ class EmulatorLayer:
         backend = iam_backend()
         with self._lock:
             user = backend.create_user("us-east-1", name)
+            user.id = _random_key_id("AIDA") + secrets.choice(_KEY_ALPHABET)  # IAM's shape
             key = backend.create_access_key(name)
             seeds: dict[str, str] = {}
             for index in range(totp_devices):
@@ -555,6 +628,7 @@ class EmulatorLayer:
             "name": name,
             "arn": user.arn,
             "account_id": user.account_id,
+            "user_id": user.id,
             "access_key_id": key.access_key_id,
             "secret_access_key": key.secret_access_key,
             "mfa_seeds": seeds,
@@ -598,14 +672,32 @@ class EmulatorLayer:
             self._state.faults.clear()
         return {"ok": True}
 
-    def set_signature_clock(self, payload: dict[str, Any]) -> dict[str, bool]:
+    def set_aws_clock(self, payload: dict[str, Any]) -> dict[str, bool]:
         with self._lock:
-            self._signature_clock_offset = float(payload["offset_seconds"])
+            self._aws_clock_offset = float(payload["offset_seconds"])
         return {"ok": True}
+
+    def set_session_expiry(self, payload: dict[str, Any]) -> dict[str, str]:
+        """Move a session's expiration to `seconds_from_now` on AWS's clock (negative: past)."""
+        key_id = str(payload["access_key_id"])
+        expiration = self._aws_now().replace(microsecond=0) + timedelta(
+            seconds=float(payload["seconds_from_now"])
+        )
+        with self._lock:
+            session = self._state.sessions[key_id]
+            self._state.sessions[key_id] = replace(session, expiration=expiration)
+        return {"expiration": _format_time(expiration)}
 
     def deactivate_key(self, payload: dict[str, Any]) -> dict[str, bool]:
         key_id = str(payload["access_key_id"])
         backend = iam_backend()
         key = backend.access_keys[key_id]
         backend.update_access_key(key.user_name or "", key_id, "Inactive")
+        return {"ok": True}
+
+    def delete_key(self, payload: dict[str, Any]) -> dict[str, bool]:
+        """What IAM DeleteAccessKey does (moto's own handler of it runs the same call)."""
+        key_id = str(payload["access_key_id"])
+        backend = iam_backend()
+        backend.delete_access_key(key_id, backend.access_keys[key_id].user_name or "")
         return {"ok": True}

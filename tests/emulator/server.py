@@ -32,6 +32,12 @@ class QuietHandler(MotoRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """One line per request would drown the test output."""
 
+    def send_response(self, code: int, message: str | None = None) -> None:
+        """Status line and Server, but no Date: the layer sends AWS's (its clock can be set)."""
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Server", self.version_string())
+
 
 def build_server(port: int) -> BaseWSGIServer:
     moto_app = DomainDispatcherApplication(create_backend_app)
