@@ -39,6 +39,7 @@ SUBCOMMANDS: dict[str, str] = {
     "completion": "completion",
     "setup": "setup",
     "forget": "forget",
+    "doctor": "doctor",
 }
 
 DESCRIPTION = (

@@ -19,10 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
+from mfa_session.rules.environment import kept_by_dotenv
 from mfa_session.rules.files import AwsSnapshot, credentials_identity
 from mfa_session.rules.flags import Check, profile_name, read_flags
 from mfa_session.rules.profile_choice import profile_without_picker
-from mfa_session.rules.sections import StoredSession, loginable_profiles, stored_session
+from mfa_session.rules.profile_kinds import loginable_profiles, takes_precedence
+from mfa_session.rules.sections import StoredSession, stored_session
 from mfa_session.rules.validity import (
     DEFAULT_MIN_REMAINING,
     min_remaining_minutes,
@@ -66,7 +68,7 @@ class _Asked:
         self.rest = rest
 
 
-def _asked(argv: Sequence[str]) -> _Asked | None:
+def _asked(argv: Sequence[str], environ: Mapping[str, str]) -> _Asked | None:
     command = argv[0] if argv and argv[0] in _FLAGS and argv[0] != "login" else "login"
     words = argv[1:] if command != "login" else argv
     read = read_flags(
@@ -82,6 +84,8 @@ def _asked(argv: Sequence[str]) -> _Asked | None:
         return None  # the full command says that exec needs a command
     if command == "credential-process" and "--profile" not in flags:
         return None  # argparse's "the following arguments are required"
+    if flags.get("--format") == "dotenv" and kept_by_dotenv(environ):
+        return None  # the full command says which variables a dotenv reader would keep
     return _Asked(command, flags, rest)
 
 
@@ -95,7 +99,7 @@ def still_valid_exit(
     clock: Callable[[], datetime],
 ) -> int | None:
     """Answer a command whose session is still valid (exit status 0); None to run in full."""
-    asked = _asked(argv)
+    asked = _asked(argv, environ)
     if asked is None:
         return None
     try:
@@ -134,6 +138,8 @@ def _valid_session(
     if not isinstance(named, str):
         return None
     target = flags.get("--write-profile") or named
+    if takes_precedence(target, files.credentials, files.config) is not None:
+        return None  # AWS tools would not use [target]: the full command refuses and says so
     minutes = min_remaining_minutes(flags.get("--min-remaining", str(DEFAULT_MIN_REMAINING)))
     duration = int(flags["--duration"]) if "--duration" in flags else None
     seconds = session_seconds(duration, files.config.get(named, {}).get("duration_seconds"))

@@ -74,7 +74,9 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
     from dataclasses import replace
 
     from mfa_session.adapters.code_sources import CODE_IN_ARGUMENTS
+    from mfa_session.models import Outcome
     from mfa_session.output.render import show_result
+    from mfa_session.rules.environment import after_login_notes
     from mfa_session.usecases.session import SessionOptions
 
     if args.debug:
@@ -87,6 +89,10 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
             # Said with the result, not before: a failure stays the one line that says it.
             result = replace(result, notices=(CODE_IN_ARGUMENTS, *result.notices))
         show_result(result, wiring.stderr, wiring.environ, wiring.clock())
+        if result.outcome is Outcome.RENEWED:
+            # Written, but this shell's variables may make AWS tools take something else.
+            for note in after_login_notes(wiring.environ, result.profile):
+                print(f"mfa-login: {visible(note)}", file=wiring.stderr)
         for line in session.keyring_offer(obtained):
             print(f"mfa-login: {visible(line)}", file=wiring.stderr)
     return 0

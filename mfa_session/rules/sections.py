@@ -56,18 +56,6 @@ def key_section(profile: str, credentials: Sections) -> tuple[str, bool] | None:
     return None
 
 
-def loginable_profiles(credentials: Sections, config: Sections) -> list[str]:
-    """Profiles a login can start from: a long-term key in the file, or an MFA device set."""
-    names: set[str] = set()
-    for section, values in credentials.items():
-        if section.endswith(LONG_TERM_SUFFIX):
-            names.add(section[: -len(LONG_TERM_SUFFIX)])
-        elif holds_long_term_key(values):
-            names.add(section)
-    names.update(name for name, values in config.items() if values.get("mfa_serial"))
-    return sorted(names)
-
-
 class StoredSession:
     """A session as a section stores it (no dataclass: the fast paths build it)."""
 
