@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, TextIO
 
 from mfa_session.adapters.code_sources import CODE_IN_ARGUMENTS, FixedCode, PromptedCode, StdinCode
 from mfa_session.adapters.keyring import SERVICE
-from mfa_session.commands.session_flags import profile
+from mfa_session.commands.session_flags import (
+    add_code_option,
+    add_device_option,
+    add_duration_option,
+    profile,
+)
 from mfa_session.errors import KeyringHoldsOtherKey, MalformedAccessKey, UsageError
 from mfa_session.models import KeySource, LongTermKey
 from mfa_session.output.render import result_line
@@ -49,11 +54,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="AKIA...",
         help="the key's ID when the credentials file has none (its secret: first line of stdin)",
     )
-    parser.add_argument("--device", metavar="SERIAL", help="MFA device ARN (as for the login)")
-    parser.add_argument(
-        "--code", metavar="CODE", help="the 6-digit code for the first login (default: as login)"
-    )
-    parser.add_argument("--duration", type=int, metavar="SECONDS", help="as for the login")
+    add_device_option(parser, "MFA device ARN (as for the login)")
+    add_code_option(parser, "the 6-digit code for the first login (default: as the login)")
+    add_duration_option(parser, "session length of the first login, 900 to 129600")
 
 
 def run(args: argparse.Namespace, wiring: Wiring) -> int:

@@ -107,6 +107,8 @@ def test_reference_lists_every_flag_of_every_parser(hook: ModuleType) -> None:
         assert heading in reference
         section = reference.split(heading, 1)[1].split("\n## `", 1)[0]
         for action in parser._actions:
+            if action.help == argparse.SUPPRESS:
+                continue  # a flag only the completion scripts use, never a person
             for flag in action.option_strings:
                 assert f"`{flag}" in section or f", {flag}" in section, (parser.prog, flag)
             if action.help and action.help != argparse.SUPPRESS:
