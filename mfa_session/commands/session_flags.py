@@ -95,8 +95,9 @@ def add_duration_option(parser: argparse.ArgumentParser, help_text: str) -> None
 
 
 def add_code_option(parser: argparse.ArgumentParser, help_text: str) -> None:
-    """--code (the AWS CLI's --token-code); its check is the code source's own, made before
-    anything else happens, and a run that used it says that ps shows it."""
+    """--code (the AWS CLI's --token-code). Its check is the code sources' own (FixedCode),
+    made before any file is read, in one line that never repeats what was typed; a run
+    that used it says that ps shows it."""
     parser.add_argument(*names_of("--code"), dest="code", metavar="CODE", help=help_text)
 
 

@@ -64,6 +64,8 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
     interactive = stdin.isatty() and stderr.isatty()
     prompter = wiring.prompter()
     profile = args.profile or environment_profile(wiring.environ) or "default"
+    # A malformed --code is said before anything else: the files, the keyring, AWS.
+    codes = _code_source(args.code, interactive, stdin, prompter)
 
     def say(line: str) -> None:
         print(f"mfa-login: {visible(line)}", file=stderr)
@@ -71,6 +73,7 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
     key = _setup_key(profile, args.access_key_id, wiring, interactive, prompter, say)
     # Before AWS is asked: a keyring that cannot be used, or an item holding another key.
     keyring = wiring.keyring()
+    keyring.check_storable()
     held = keyring.load(profile)
     replacing = None
     if held is not None and held.access_key_id != key.access_key_id:
@@ -79,7 +82,6 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
             return 0
         replacing = held.access_key_id
 
-    codes = _code_source(args.code, interactive, stdin, prompter)
     aws = wiring.aws(profile)
     request = LoginRequest(profile=profile, device=args.device, duration=args.duration, force=True)
     _check_with_aws(request, key, wiring, aws, codes, prompter, say)
