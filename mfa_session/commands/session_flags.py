@@ -67,6 +67,11 @@ def _aws_value(rule: Callable[[str], str]) -> Callable[[str], str]:
     return checked
 
 
+def _role_or_config(text: str) -> str:
+    """--assume-role's type. argparse passes the bare flag's `const` through it too."""
+    return text if text == FROM_CONFIG else _aws_value(role_arn)(text)
+
+
 def non_blank(text: str) -> str:
     """argparse's type for a program to run: an empty one would be no program at all."""
     if not text.strip():
@@ -126,7 +131,7 @@ def add_role_options(parser: argparse.ArgumentParser) -> None:
         "--assume-role",
         nargs="?",
         const=FROM_CONFIG,
-        type=_aws_value(role_arn),
+        type=_role_or_config,
         metavar="ARN",
         help="after the session, assume this role (no ARN: role_arn of the config profile) "
         "and write its credentials to --write-profile, default NAME-role",
