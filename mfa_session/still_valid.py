@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
+from mfa_session.rules.aws_values import mfa_serial
 from mfa_session.rules.environment import kept_by_dotenv
 from mfa_session.rules.files import AwsSnapshot, credentials_identity
 from mfa_session.rules.flags import Check, profile_name, read_flags
@@ -27,6 +28,7 @@ from mfa_session.rules.profile_kinds import loginable_profiles, takes_precedence
 from mfa_session.rules.sections import StoredSession, stored_session
 from mfa_session.rules.validity import (
     DEFAULT_MIN_REMAINING,
+    duration_seconds,
     min_remaining_minutes,
     session_seconds,
     valid_until,
@@ -49,8 +51,8 @@ def _format(text: str) -> str:
 _SESSION_FLAGS: dict[str, Check] = {
     "--profile": profile_name,
     "--min-remaining": min_remaining_minutes,  # the conversion argparse applies (type=)
-    "--duration": int,
-    "--device": str,
+    "--duration": duration_seconds,
+    "--device": mfa_serial,
 }
 _FLAGS: dict[str, dict[str, Check]] = {
     "login": {**_SESSION_FLAGS, "--write-profile": profile_name},

@@ -391,7 +391,7 @@ class SessionRun:
         logging.getLogger("mfa_session").debug(
             "profile %s, session into [%s]", profile, plan.login.target
         )
-        return obtain_session(
+        obtained = obtain_session(
             plan,
             files=files,
             origins=wiring.written(),
@@ -399,6 +399,15 @@ class SessionRun:
             login_parts=login_parts,
             clock=wiring.clock,
         )
+        if fixed is None:
+            return obtained
+        # Said with the result, not before: a failure stays the one line that says it.
+        from dataclasses import replace
+
+        from mfa_session.adapters.code_sources import CODE_IN_ARGUMENTS
+
+        notices = (CODE_IN_ARGUMENTS, *obtained.result.notices)
+        return replace(obtained, result=replace(obtained.result, notices=notices))
 
     def _login_parts(
         self, profile: str, fixed: CodeSource | None, notes: TerminalNotes

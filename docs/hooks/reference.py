@@ -207,13 +207,14 @@ def entry_problems(entries: dict[str, dict[str, str]] | None = None) -> list[str
     return problems
 
 
-def message_template(fmt: str) -> str:
-    """The message as printed, with each field shown by name: `{reason}`."""
+def message_template(fmt: str, defaults: Any = None) -> str:
+    """The message as printed, with each field shown by name (`{reason}`), except those the
+    class fills itself when a raiser leaves them out (`defaults`): shown as they read."""
     parts = []
     for literal, field, _spec, _conversion in string.Formatter().parse(fmt):
         parts.append(literal)
         if field is not None:
-            parts.append("{" + field + "}")
+            parts.append(str(defaults[field]) if field in (defaults or {}) else "{" + field + "}")
     return "".join(parts)
 
 
@@ -240,7 +241,7 @@ def render_troubleshooting() -> str:
                 f"### {title}",
                 "",
                 "```text",
-                f"{PROG}: {message_template(cls.fmt)}",
+                f"{PROG}: {message_template(cls.fmt, cls.defaults)}",
                 "```",
                 "",
                 f"**Cause.** {str(entry['cause']).strip()}",

@@ -1,8 +1,11 @@
 """Run a command with the session in its environment, logging in first when it is missing or
-about to end: mfa-login exec --profile admin -- terraform plan. The command gets
-AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_CREDENTIAL_EXPIRATION,
-loses AWS_PROFILE (which would point the SDKs elsewhere), and mfa-login's process becomes the
-command's: every signal and the exit status are the command's own.
+about to end:
+
+    mfa-login exec --profile admin -- terraform plan
+
+The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and
+AWS_CREDENTIAL_EXPIRATION, and loses AWS_PROFILE (which would point the SDKs elsewhere).
+mfa-login becomes the command: every signal and the exit status are the command's own.
 """
 
 from __future__ import annotations

@@ -1,6 +1,10 @@
 """Print the session as shell variables, logging in first when it is missing or about to end:
-eval "$(mfa-login export)" (sh, bash, zsh), mfa-login export --format fish | source,
-mfa-login export --format powershell | Invoke-Expression; json is the credential_process shape.
+
+    eval "$(mfa-login export --profile admin)"                       sh, bash, zsh
+    mfa-login export --profile admin --format fish | source
+    mfa-login export --profile admin --format powershell | Invoke-Expression
+
+--format dotenv prints a .env file; --format json the shape credential_process reads.
 """
 
 from __future__ import annotations

@@ -124,11 +124,16 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
         names=args.names,
     )
     files = read_managed(wiring.environ)
-    return report(options, files, wiring.environ, wiring.stdout, wiring.clock())
+    return report(options, files, wiring.environ, wiring.stdout, wiring.stderr, wiring.clock())
 
 
 def quick_exit(
-    argv: Sequence[str], environ: Mapping[str, str], *, stdout: TextIO, now: datetime
+    argv: Sequence[str],
+    environ: Mapping[str, str],
+    *,
+    stdout: TextIO,
+    stderr: TextIO,
+    now: datetime,
 ) -> int | None:
     """`run` for the common forms, without argparse; None sends anything else to `run`.
 
@@ -144,7 +149,7 @@ def quick_exit(
         files = read_managed(environ)
     except Exception:  # noqa: BLE001 - the full command reports it in its own words
         return None
-    return report(options, files, environ, stdout, now)
+    return report(options, files, environ, stdout, stderr, now)
 
 
 class Managed:
@@ -175,9 +180,14 @@ def read_managed(environ: Mapping[str, str]) -> Managed:
 
 
 def report(
-    options: StatusOptions, files: Managed, environ: Mapping[str, str], out: TextIO, now: datetime
+    options: StatusOptions,
+    files: Managed,
+    environ: Mapping[str, str],
+    out: TextIO,
+    err: TextIO,
+    now: datetime,
 ) -> int:
-    """Print what `options` asks for; the exit code."""
+    """Print what `options` asks for (the data on `out`, a hint on `err`); the exit code."""
     if options.names:
         for name in files.names:
             print(name, file=out)
@@ -191,7 +201,10 @@ def report(
 
             print(json.dumps([status.as_json(now) for status in found], indent=2), file=out)
         elif not found:
-            print("no profiles managed by mfa-login yet: run mfa-login --profile NAME", file=out)
+            print(
+                "mfa-login: no profiles managed by mfa-login yet: run mfa-login --profile NAME",
+                file=err,
+            )
         else:
             _print_lines(found, now, Style(out, environ), out)
     return int(_EXIT[found[0].state]) if options.profile else 0

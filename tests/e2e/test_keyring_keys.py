@@ -442,3 +442,52 @@ def test_forget_removes_a_damaged_item_it_tells_people_to_forget(
     assert run.code == 0, run.stderr
     assert f"removed the damaged keyring item {item_of(home.credentials, 'admin')[1]}" in run.stderr
     assert disk_keyring == {(SERVICE, "other"): "kept"}
+
+
+# --- a keyring setup and forget cannot use ---------------------------------------------------
+
+
+def test_setup_with_a_plaintext_keyring_stops_before_asking_aws(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    """setup asked AWS twice (GetCallerIdentity, ListMFADevices) before it found that the
+    keyring keeps secrets in a plain file: that is said first now, with nothing sent."""
+    write_long_term(home, "admin", aws_user, layout="long-term")
+    before = home.credentials.read_bytes()
+
+    code, err = setup(emulator, aws_user, backend="tests.keyring_backends.PlaintextKeyring")
+
+    assert code == 8, err
+    assert "keeps secrets in a plain file" in err
+    assert "AWS accepts" not in err
+    assert emulator.request_count(aws_user.access_key_id) == 0
+    assert home.credentials.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        pytest.param("keyring.backends.fail.Keyring", id="no keyring"),
+        pytest.param("tests.keyring_backends.LockedKeyring", id="locked"),
+        pytest.param("tests.keyring_backends.BrokenKeyring", id="failing"),
+    ],
+)
+def test_forget_with_a_keyring_out_of_use_never_suggests_no_keyring(
+    emulator: Emulator, backend: str
+) -> None:
+    """--no-keyring keeps a key in the file at login; to forget it means nothing."""
+    run = mfa_login(
+        emulator,
+        "forget",
+        "--profile",
+        "admin",
+        "--yes",
+        env=keyring_env(emulator, backend=backend),
+    )
+    assert run.code == 8, run.stderr
+    assert "--no-keyring" not in run.stderr
+    assert run.stderr.rstrip().endswith(
+        "or run mfa-login forget where the keyring that holds the key can be reached; "
+        "nothing was removed"
+    )
+    assert len(run.stderr.splitlines()) == 1

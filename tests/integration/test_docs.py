@@ -90,7 +90,7 @@ def test_no_troubleshooting_entry_for_a_class_that_is_gone() -> None:
 def test_troubleshooting_page_shows_each_message_and_exit_code(hook: ModuleType) -> None:
     page = hook.render_troubleshooting()
     for cls in every_error_class():
-        assert f"mfa-login: {hook.message_template(cls.fmt)}" in page
+        assert f"mfa-login: {hook.message_template(cls.fmt, cls.defaults)}" in page
         assert f"Error class `{cls.__name__}`, exit code {int(cls.exit_code)}." in page
 
 
@@ -107,6 +107,8 @@ def test_reference_lists_every_flag_of_every_parser(hook: ModuleType) -> None:
         assert heading in reference
         section = reference.split(heading, 1)[1].split("\n## `", 1)[0]
         for action in parser._actions:
+            if action.help == argparse.SUPPRESS:
+                continue  # a flag only the completion scripts use, never a person
             for flag in action.option_strings:
                 assert f"`{flag}" in section or f", {flag}" in section, (parser.prog, flag)
             if action.help and action.help != argparse.SUPPRESS:
@@ -179,7 +181,7 @@ def test_terminal_picture_shows_the_current_prompt(recorder: ModuleType) -> None
     prompt_source = inspect.getsource(importlib.import_module("mfa_session.adapters.prompts"))
     result_source = inspect.getsource(result_line)
     remake = "the prompts changed: remake it with `python scripts/record_terminal.py`"
-    assert 'f"MFA code for {label}:"' in prompt_source, remake
+    assert 'f"MFA code for {visible(label)}:"' in prompt_source, remake
     assert f"MFA code for {recorder.PROFILE} (arn:" in svg, remake
     assert "session valid for {left} (until {until})" in result_source, remake
     assert f"{recorder.PROFILE}: session valid for 12h00m (until " in svg, remake

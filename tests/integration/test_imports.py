@@ -102,6 +102,7 @@ FAST_PATH_MODULES = {
     "mfa_session.rules.files",
     "mfa_session.rules.regular",
     "mfa_session.rules.flags",
+    "mfa_session.rules.aws_values",
     "mfa_session.rules.profile_choice",
     "mfa_session.rules.sections",
     "mfa_session.rules.validity",
