@@ -138,8 +138,9 @@ def _fish_unset(names: tuple[str, ...]) -> str:
 
 
 def _powershell_unset(names: tuple[str, ...]) -> str:
-    """$null removes a variable from the process's environment, and never fails."""
-    return "; ".join(f"$Env:{name} = $null" for name in names)
+    """$null removes a variable from the process's environment, and never fails; one
+    assignment a line, as the session's own."""
+    return "\n".join(f"$Env:{name} = $null" for name in names)
 
 
 _UNSET: dict[str, Callable[[tuple[str, ...]], str]] = {
