@@ -221,7 +221,8 @@ def refuse_unused_target(plan: SessionPlan, files: AwsSnapshot) -> None:
     request or code."""
     target = plan.wanted.target
     setting = takes_precedence(target, files.credentials, files.config)
-    if setting is None:
+    if setting is None or (setting.in_credentials_file and setting.key.startswith("sso_")):
+        # sso_* keys in the section itself: another tool manages it (ManagedElsewhere says so).
         return
     profile = merged_profile(target, files.credentials, files.config)
     another = "write it to another section with --write-profile NAME"
