@@ -14,7 +14,9 @@ import pytest
 from tests.conftest import Home
 from tests.e2e.formats_helpers import configured, logged_in, write_session
 from tests.e2e.helpers import Run, command_env, mfa_login, write_config
+from tests.e2e.test_keyring_keys import keyring_env
 from tests.emulator import EmulatedUser, Emulator
+from tests.keyring_backends import KeyringFile
 
 pytestmark = pytest.mark.e2e
 
@@ -524,3 +526,77 @@ def test_doctor_help_is_listed_and_flags_are_not_abbreviated(emulator: Emulator)
     abbreviated = mfa_login(emulator, "doctor", "--off")
     assert abbreviated.code == 2
     assert "unrecognized arguments: --off" in abbreviated.stderr
+
+
+# --- the long-term key from the OS keyring ---------------------------------------------------
+
+
+def test_long_term_key_is_checked_where_the_login_takes_it_from_the_keyring(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, disk_keyring: KeyringFile
+) -> None:
+    configured(home, aws_user)
+    env = keyring_env(emulator)
+    moved = mfa_login(emulator, "setup", "--profile", "admin", "--code", aws_user.code(), env=env)
+    assert moved.code == 0, moved.stderr
+    assert len(disk_keyring) == 1
+    assert aws_user.secret_access_key not in home.credentials.read_text(encoding="utf-8")
+    secrets = [aws_user.secret_access_key, aws_user.seed()]
+    keyring = {
+        "PYTHON_KEYRING_BACKEND": env["PYTHON_KEYRING_BACKEND"],
+        "PYTHONPATH": env["PYTHONPATH"],
+    }
+    shown = masked(aws_user.access_key_id)
+
+    run, lines = doctor(home, emulator, secrets, "--profile", "admin", **keyring)
+    assert run.code == 0, run.stdout
+    assert (
+        f"ok       long-term-key: the long-term key {shown} of admin is in the OS keyring"
+    ) in lines
+    assert (
+        f"ok       aws-long-term-key: AWS accepts {shown} (the OS keyring): {aws_user.arn}"
+    ) in lines
+
+    emulator.deactivate_key(aws_user)
+    run, lines = doctor(home, emulator, secrets, "--profile", "admin", **keyring)
+    assert run.code == PROBLEMS_FOUND
+    assert line_of(lines, "problem  aws-long-term-key:").endswith(
+        "then mfa-login setup --profile admin"
+    )
+
+
+def test_session_about_to_expire_is_a_note_with_the_command_that_renews_it(
+    home: Home, emulator: Emulator
+) -> None:
+    from datetime import timedelta
+
+    write_session(home, "admin", timedelta(minutes=4))
+    run, lines = doctor(
+        home, emulator, ["session-secret", "session-token"], "--profile", "admin", "--offline"
+    )
+    assert run.code == 0, run.stdout  # a note, not a problem: it still works
+    line = line_of(lines, "note     credentials:")
+    assert line.startswith("note     credentials: the session ASIA…0000 in [admin] ends in "), line
+    assert line.endswith("(mfa-login --profile admin)"), line
+
+
+def test_where_the_go_and_js_sdks_take_other_credentials_is_a_note(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, secrets: list[str]
+) -> None:
+    """botocore assumes the role with the web identity token; aws-sdk-go-v2 and the JS SDK v3
+    take the keys in [admin] first."""
+    write_config(
+        home,
+        f"[profile admin]\nmfa_serial = {aws_user.mfa_serials[0]}\n"
+        f"web_identity_token_file = {home.root / 'token'}\n"
+        "role_arn = arn:aws:iam::123456789012:role/ci\n",
+    )
+    run, lines = doctor(home, emulator, secrets, "--profile", "admin", "--offline")
+    assert run.code == PROBLEMS_FOUND
+    assert line_of(lines, "problem  config:").startswith(
+        "problem  config: [profile admin] sets web_identity_token_file: AWS tools assume "
+        "role_arn with the web identity token in that file"
+    )
+    assert (
+        "note     config: aws-sdk-go-v2 and the JS SDK v3 take the keys in [admin] before "
+        "web_identity_token_file (Go then assumes role_arn with them)"
+    ) in lines
