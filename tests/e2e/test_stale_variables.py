@@ -107,3 +107,26 @@ def test_export_unsets_stale_credential_variables_in_every_shell(
     dumped, caller = done.stdout.split("\n", 1)
     assert_only_the_session(json.loads(dumped), home)
     assert json.loads(caller)["Arn"] == aws_user.arn
+
+
+def test_dotenv_export_names_what_this_shell_would_keep_over_the_file(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    """A .env file cannot unset anything, and python-dotenv keeps what is already set: the
+    export says which of this shell's variables a program loading it would keep."""
+    configured(home, aws_user)
+    logged_in(emulator, aws_user)
+    done = subprocess.run(
+        [MFA_LOGIN, "export", "--profile", "admin", "--format", "dotenv"],
+        capture_output=True,
+        text=True,
+        env=shell_env(emulator, AWS_SECURITY_TOKEN=STALE["AWS_SECURITY_TOKEN"]),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (
+        "mfa-login: a program that loads this dotenv file keeps what this shell already exports "
+        "(AWS_SECURITY_TOKEN) over the file's session: unset AWS_SECURITY_TOKEN first\n"
+    )
+    assert 'AWS_SESSION_TOKEN="' in done.stdout
