@@ -600,3 +600,173 @@ def test_where_the_go_and_js_sdks_take_other_credentials_is_a_note(
         "note     config: aws-sdk-go-v2 and the JS SDK v3 take the keys in [admin] before "
         "web_identity_token_file (Go then assumes role_arn with them)"
     ) in lines
+
+
+SESSION_TEXT = (
+    "[admin]\naws_access_key_id = ASIAEXAMPLE0000000000\naws_secret_access_key = session-secret\n"
+    "aws_session_token = session-token\nexpiration = 2099-01-01T00:00:00Z\n"
+)
+LONG_TERM_TEXT = (
+    "[admin-long-term]\naws_access_key_id = AKIAEXAMPLE000000001\n"
+    "aws_secret_access_key = long-term-secret\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("credentials", "config", "env", "expected", "code"),
+    [
+        pytest.param(
+            SESSION_TEXT + LONG_TERM_TEXT,
+            "",
+            {"AWS_SECRET_ACCESS_KEY": "orphan-secret"},
+            "note     environment: AWS_SECRET_ACCESS_KEY is set without AWS_ACCESS_KEY_ID: "
+            "every SDK ignores it (unset AWS_SECRET_ACCESS_KEY)",
+            0,
+            id="secret-without-key-id",
+        ),
+        pytest.param(
+            SESSION_TEXT + LONG_TERM_TEXT,
+            "",
+            {
+                "AWS_PROFILE": "admin",
+                "AWS_ACCESS_KEY_ID": "ASIAEXAMPLE0000000000",
+                "AWS_SECRET_ACCESS_KEY": "session-secret",
+                "AWS_SECURITY_TOKEN": "session-token",
+            },
+            "note     environment: the token is only in AWS_SECURITY_TOKEN: aws-sdk-go-v2 and the "
+            "JS SDK v3 read only AWS_SESSION_TOKEN",
+            0,
+            id="token-only-in-aws-security-token",
+        ),
+        pytest.param(
+            SESSION_TEXT + LONG_TERM_TEXT,
+            "",
+            {"AWS_PROFILE": "admin", "AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/token"},
+            "problem  environment: AWS_WEB_IDENTITY_TOKEN_FILE is set: the AWS CLI, boto3 and "
+            "aws-sdk-go-v2 assume AWS_ROLE_ARN with it instead of using profile admin",
+            PROBLEMS_FOUND,
+            id="web-identity-in-the-environment",
+        ),
+        pytest.param(
+            SESSION_TEXT + LONG_TERM_TEXT,
+            "",
+            {
+                "AWS_PROFILE": "admin",
+                "AWS_ACCESS_KEY_ID": "ASIAEXAMPLE0000000000",
+                "AWS_SECRET_ACCESS_KEY": "session-secret",
+                "AWS_SESSION_TOKEN": "session-token",
+                "AWS_CREDENTIAL_EXPIRATION": "tomorrow",
+            },
+            "problem  environment: AWS_CREDENTIAL_EXPIRATION is not a time AWS tools can read",
+            PROBLEMS_FOUND,
+            id="unreadable-credential-expiration",
+        ),
+        pytest.param(
+            "[profile admin]\naws_access_key_id = AKIAEXAMPLE000000001\n"
+            "aws_secret_access_key = long-term-secret\n",
+            "",
+            {},
+            "problem  section-names: the credentials file has [profile admin], which AWS tools "
+            "read as a profile named 'profile admin'",
+            PROBLEMS_FOUND,
+            id="profile-header-in-the-credentials-file",
+        ),
+        pytest.param(
+            SESSION_TEXT.replace("aws_session_token", "aws_security_token") + LONG_TERM_TEXT,
+            "",
+            {},
+            "note     legacy-keys: [admin] in",
+            0,
+            id="token-only-as-aws-security-token",
+        ),
+        pytest.param(
+            "[admin]\naws_access_key_id = ASIAEXAMPLE0000000000\n" + LONG_TERM_TEXT,
+            "",
+            {},
+            "problem  credentials: [admin] has aws_access_key_id (ASIA…0000) but no "
+            "aws_secret_access_key: AWS tools stop with 'Partial credentials found'",
+            PROBLEMS_FOUND,
+            id="half-a-pair-in-the-file",
+        ),
+        pytest.param(
+            "[admin]\naws_access_key_id = AKIAEXAMPLE000000001\n"
+            "aws_secret_access_key = long-term-secret\n",
+            "",
+            {},
+            "note     credentials: [admin] holds the long-term key AKIA…0001 itself: AWS tools "
+            "use it without MFA (mfa-login --profile admin moves it to [admin-long-term] and "
+            "writes a session)",
+            0,
+            id="long-term-key-in-the-target",
+        ),
+        pytest.param(
+            "[admin]\naws_access_key_id = ASIAEXAMPLE0000000000\n"
+            "aws_secret_access_key = session-secret\n" + LONG_TERM_TEXT,
+            "",
+            {},
+            "problem  credentials: [admin] holds the session key ASIA…0000 without "
+            "aws_session_token",
+            PROBLEMS_FOUND,
+            id="session-key-without-its-token-in-the-file",
+        ),
+        pytest.param(
+            SESSION_TEXT.replace("expiration = 2099-01-01T00:00:00Z\n", "") + LONG_TERM_TEXT,
+            "",
+            {},
+            "note     credentials: [admin] holds the session ASIA…0000 without an expiration",
+            0,
+            id="session-without-expiration",
+        ),
+        pytest.param(
+            SESSION_TEXT,
+            "[profile admin]\nmfa_serial = arn:aws:iam::123456789012:mfa/a\n",
+            {},
+            "problem  long-term-key: no long-term key for admin in the OS keyring or the "
+            "credentials file: the next login stops; to fix: mfa-login setup --profile admin",
+            PROBLEMS_FOUND,
+            id="no-long-term-key-anywhere",
+        ),
+        pytest.param(
+            SESSION_TEXT + "[admin-long-term]\naws_access_key_id = AKIAEXAMPLE000000001\n",
+            "",
+            {},
+            "problem  long-term-key: the next login stops:",
+            PROBLEMS_FOUND,
+            id="incomplete-long-term-key",
+        ),
+        pytest.param(
+            SESSION_TEXT + LONG_TERM_TEXT,
+            "[profile admin]\ncredential_process = /bin/false\n",
+            {},
+            "note     config: [profile admin] sets credential_process (process profile); botocore "
+            "uses the keys in [admin] of the credentials file first",
+            0,
+            id="process-profile-with-keys",
+        ),
+    ],
+)
+def test_each_finding_of_the_files_and_the_environment(
+    home: Home,
+    emulator: Emulator,
+    credentials: str,
+    config: str,
+    env: dict[str, str],
+    expected: str,
+    code: int,
+) -> None:
+    home.credentials.write_text(credentials, encoding="utf-8")
+    home.config.write_text(config, encoding="utf-8")
+    secrets = ["session-secret", "session-token", "long-term-secret", "orphan-secret"]
+    # AWS_PROFILE in `env`: as a tool run without --profile takes it.
+    named = () if "AWS_PROFILE" in env else ("--profile", "admin")
+    run, lines = doctor(home, emulator, secrets, *named, "--offline", **env)
+    assert run.code == code, run.stdout
+    assert any(line.startswith(expected) for line in lines), "\n".join(lines)
+
+
+def test_a_file_aws_tools_cannot_read_is_the_one_finding(home: Home, emulator: Emulator) -> None:
+    home.credentials.write_text("[admin\naws_access_key_id = AKIA\n", encoding="utf-8")
+    run, lines = doctor(home, emulator, [], "--profile", "admin")
+    assert run.code == PROBLEMS_FOUND
+    assert lines[0].startswith("problem  files: AWS tools cannot read the files: "), lines
+    assert len(lines) == 2  # the finding and the summary
