@@ -150,7 +150,7 @@ def test_doctor_takes_the_profile_aws_tools_in_this_shell_take(
 
 
 def test_exported_keys_win_over_aws_profile_but_not_over_an_explicit_profile(
-    home: Home, emulator: Emulator, secrets: list[str]
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, secrets: list[str]
 ) -> None:
     other = emulator.create_user("doctor-exported")
     exported = {
@@ -171,6 +171,11 @@ def test_exported_keys_win_over_aws_profile_but_not_over_an_explicit_profile(
     ), line
     # The JS SDK v3 differs: said in the same line.
     assert "the JS SDK v3 skips them while AWS_PROFILE is set" in line
+    # Both accepted, by different users: said, since a tool here acts as the other one.
+    assert (
+        f"note     aws-long-term-key: the credentials in use belong to {other.arn}, the "
+        f"long-term key to {aws_user.arn}"
+    ) in lines
 
     explicit, lines = doctor(home, emulator, secrets, "--profile", "admin", **exported)
     assert explicit.code == 0, explicit.stdout
@@ -561,6 +566,15 @@ def test_long_term_key_is_checked_where_the_login_takes_it_from_the_keyring(
     assert run.code == PROBLEMS_FOUND
     assert line_of(lines, "problem  aws-long-term-key:").endswith(
         "then mfa-login setup --profile admin"
+    )
+
+    # A keyring that stays locked: the key the state file says went there is out of reach.
+    locked = {**keyring, "PYTHON_KEYRING_BACKEND": "tests.keyring_backends.LockedKeyring"}
+    run, lines = doctor(home, emulator, secrets, "--profile", "admin", "--offline", **locked)
+    assert run.code == PROBLEMS_FOUND
+    assert line_of(lines, "problem  long-term-key:").startswith(
+        f"problem  long-term-key: the long-term key {shown} of admin went into the OS keyring, "
+        "which cannot be read here; to fix: "
     )
 
 
