@@ -112,3 +112,31 @@ def test_json_names_each_check_and_carries_no_secret(home: Home) -> None:
         "clock",
     ]
     assert document["problems"] == 1
+
+
+def test_another_refusal_is_said_with_awss_code_and_words(home: Home) -> None:
+    logged_in(home)
+    identity = FakeIdentity(
+        {
+            SESSION_KEY: ("AccessDenied", "not authorized to perform sts:GetCallerIdentity"),
+            KEY_ID: ARN,
+        }
+    )
+    code, text = run_doctor(identity)
+    assert code == 14
+    assert (
+        "problem  aws-credentials: AWS refused GetCallerIdentity for ASIA…0001 ([admin]): "
+        "AccessDenied: not authorized to perform sts:GetCallerIdentity"
+    ) in text
+
+
+def test_no_credentials_in_use_only_the_long_term_key_is_asked(home: Home) -> None:
+    home.credentials.write_text(
+        f"[admin-long-term]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n",
+        encoding="utf-8",
+    )
+    identity = FakeIdentity({KEY_ID: ARN})
+    code, text = run_doctor(identity)
+    assert code == 14  # [admin] holds nothing: a problem of its own
+    assert "note     aws-credentials: no credentials mfa-login can check are in use here" in text
+    assert identity.asked == [KEY_ID]
