@@ -8,7 +8,6 @@ A profile is managed by mfa-login when any of these holds:
   - [profile NAME] in the config file sets mfa_serial or mfa_code_command and is a plain
     profile, not a role, SSO, web identity, credential_process or login_session one (those
     get their credentials elsewhere).
-The keyring is not consulted: status must stay as fast as a bare Python start.
 
 Exit codes with --profile: 0 valid, 10 expiring (less than --min-remaining left),
 11 expired or no session. Without --profile: 0.
@@ -52,6 +51,7 @@ if TYPE_CHECKING:
 
     from mfa_session.wiring import Wiring
 
+# The keyring is never consulted here: status must stay as fast as a bare Python start.
 _COLOURS = {"valid": "green", "expiring": "yellow", "expired": "red", "no session": "dim"}
 _EXIT = {
     "valid": ExitCode.OK,
