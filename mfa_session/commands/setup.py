@@ -14,7 +14,13 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
-from mfa_session.adapters.code_sources import CODE_IN_ARGUMENTS, FixedCode, PromptedCode, StdinCode
+from mfa_session.adapters.code_sources import (
+    CODE_IN_ARGUMENTS,
+    FixedCode,
+    PromptedCode,
+    StdinCode,
+    one_line,
+)
 from mfa_session.adapters.keyring import SERVICE
 from mfa_session.commands.session_flags import profile
 from mfa_session.errors import KeyringHoldsOtherKey, MalformedAccessKey, UsageError
@@ -237,7 +243,7 @@ def _entered_key(
             )
         key_id = access_key_id.strip()
         _check_key_id(key_id)
-        secret = stdin.readline()
+        secret = one_line(stdin)
     secret = secret.strip()
     if not secret:
         raise MalformedAccessKey(what="the secret access key", reason="nothing was entered")
