@@ -31,7 +31,9 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
     # The login machinery loads only when the command runs, never for --help.
     from mfa_session.usecases.session import SessionOptions
 
-    obtained = wiring.session(SessionOptions.from_args(args), tty_only=True).obtain()
+    obtained = wiring.session(
+        SessionOptions.from_args(args, "credential-process"), tty_only=True
+    ).obtain()
     wiring.stdout.write(credential_process_json(obtained.credentials) + "\n")
     wiring.stdout.flush()
     return 0

@@ -31,6 +31,7 @@ from mfa_session.rules.regions import region_for
 from mfa_session.rules.sections import LONG_TERM_PREFIX, SESSION_PREFIX
 from mfa_session.usecases.keyring_move import move_into_keyring
 from mfa_session.usecases.login import DeviceOrigin, LoginRequest, find_device, key_in_file, login
+from mfa_session.usecases.session import refuse_long_term_sections
 from mfa_session.visible import visible
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
     interactive = stdin.isatty() and stderr.isatty()
     prompter = wiring.prompter()
     profile = args.profile or environment_profile(wiring.environ) or "default"
+    refuse_long_term_sections(profile, None, "setup")
 
     def say(line: str) -> None:
         print(f"mfa-login: {visible(line)}", file=stderr)
