@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -20,6 +21,11 @@ from mfa_session import cli
 from mfa_session.errors import MfaSessionError
 from mfa_session.exit_codes import ExitCode
 from mfa_session.output import bug_report
+from tests.browser import MISSING as NO_BROWSER
+from tests.browser import REQUIRE as REQUIRE_BROWSER
+from tests.browser import LaidOutText, lay_out
+
+pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -172,14 +178,105 @@ def test_terminal_picture_renders_colours_and_escapes_text(recorder: ModuleType)
     assert "<tag>" not in svg
 
 
+def drawn_texts(svg: str, recorder: ModuleType) -> list[LaidOutText]:
+    """Each <text> of the picture where the SVG itself puts its glyphs: one cell each."""
+    found = []
+    picture = ElementTree.fromstring(svg)  # noqa: S314 - the repository's own picture
+    for text in picture.iter("{http://www.w3.org/2000/svg}text"):
+        x, content = float(text.attrib["x"]), text.text or ""
+        cells = [(x + i * recorder.CELL_W, recorder.CELL_W) for i in range(len(content))]
+        found.append(LaidOutText(float(text.attrib["y"]), content, cells))
+    return found
+
+
+def terminal_rows(texts: list[LaidOutText], recorder: ModuleType) -> dict[int, str]:
+    """The terminal's rows as the glyphs of `texts` fill its cells. Every glyph must start on
+    the edge of a cell and fit in it, every character must have a glyph, and no two glyphs
+    may share a cell: what a person sees as a garbled picture fails here."""
+    cell_w, cell_h = recorder.CELL_W, recorder.CELL_H
+    rows: dict[int, list[str]] = {}
+    for text in texts:
+        assert len(text.glyphs) == len(text.text), f"blanks of {text.text!r} were dropped"
+        row = round((text.y - recorder.PAD - recorder.BAR - cell_h * 0.75) / cell_h)
+        cells = rows.setdefault(row, [" "] * recorder.COLUMNS)
+        for char, (x, width) in zip(text.text, text.glyphs, strict=True):
+            column = round((x - recorder.PAD) / cell_w)
+            where = f"{char!r} of {text.text!r} at x={x:.1f}"
+            assert abs(x - (recorder.PAD + column * cell_w)) < 0.5, f"{where}: off its cell"
+            assert width < cell_w + 0.5, f"{where}: {width:.1f} px wide, the cell {cell_w}"
+            assert 0 <= column < recorder.COLUMNS, f"{where}: outside the terminal"
+            assert cells[column] == " ", f"{where}: on top of {cells[column]!r}"
+            cells[column] = char
+    return {row: "".join(cells).rstrip() for row, cells in rows.items()}
+
+
 def test_terminal_picture_shows_the_current_prompt(recorder: ModuleType) -> None:
     from mfa_session.output.render import result_line
 
     svg = (DOCS / "images" / "login.svg").read_text(encoding="utf-8")
+    rows = "\n".join(terminal_rows(drawn_texts(svg, recorder), recorder).values())
     prompt_source = inspect.getsource(importlib.import_module("mfa_session.adapters.prompts"))
     result_source = inspect.getsource(result_line)
     remake = "the prompts changed: remake it with `python scripts/record_terminal.py`"
     assert 'f"MFA code for {label}:"' in prompt_source, remake
-    assert f"MFA code for {recorder.PROFILE} (arn:" in svg, remake
+    assert f"MFA code for {recorder.PROFILE} (arn:" in rows, remake
     assert "session valid for {left} (until {until})" in result_source, remake
-    assert f"{recorder.PROFILE}: session valid for 12h00m (until " in svg, remake
+    assert f"{recorder.PROFILE}: session valid for 12h00m (until " in rows, remake
+
+
+BLANKS = (
+    b"  two blanks first, \x1b[1mbold  with two inside\x1b[0m and blanks after   \r\n"
+    b"\x1b[32mgreen\x1b[0m \x1b[33myellow\x1b[0m      \x1b[4munder lined\x1b[0m   x\r\n" + b"8" * 80
+)
+"""Blanks every way a line holds them: leading, doubled, trailing, between colours; a full row."""
+
+
+def test_terminal_picture_in_a_real_browser_puts_every_glyph_in_its_cell(
+    recorder: ModuleType, browser: str, tmp_path: Path
+) -> None:
+    """Regression: Chromium dropped the blanks of every <text> (xml:space is not inherited
+    from the group there) and textLength stretched the rest across the row: the home page's
+    picture was garbled. Each row as Chromium lays it out is the terminal's row."""
+    screen = recorder.screen_from(BLANKS)
+    laid_out = lay_out(browser, recorder.render_svg(screen), tmp_path)
+    expected = {row: line.rstrip() for row, line in enumerate(screen.display) if line.strip()}
+    assert terminal_rows(laid_out, recorder) == expected
+
+
+def test_the_docs_terminal_picture_in_a_real_browser_is_as_drawn(
+    recorder: ModuleType, browser: str, tmp_path: Path
+) -> None:
+    """The picture on the home page, as Chromium shows it: every glyph where the SVG puts it."""
+    svg = (DOCS / "images" / "login.svg").read_text(encoding="utf-8")
+    shown = terminal_rows(lay_out(browser, svg, tmp_path), recorder)
+    assert shown == terminal_rows(drawn_texts(svg, recorder), recorder)
+    assert shown[0] == f"$ {recorder.COMMAND}"
+
+
+@pytest.fixture
+def suite_without_a_browser(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-test suite that asks for the browser, on a PATH without one."""
+    pytester.makeconftest('pytest_plugins = ["tests.browser"]\n')
+    pytester.makepyfile("def test_draws(browser):\n    assert browser\n")
+    (pytester.path / "no-browser").mkdir()
+    monkeypatch.setenv("PATH", str(pytester.path / "no-browser"))
+    monkeypatch.delenv(REQUIRE_BROWSER, raising=False)
+
+
+@pytest.mark.usefixtures("suite_without_a_browser")
+def test_without_a_browser_the_picture_tests_skip_with_the_reason(
+    pytester: pytest.Pytester,
+) -> None:
+    result = pytester.runpytest("-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines([f"SKIPPED*{NO_BROWSER}*"])
+
+
+@pytest.mark.usefixtures("suite_without_a_browser")
+def test_without_a_browser_the_picture_tests_fail_when_one_is_required(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(REQUIRE_BROWSER, "1")
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*{REQUIRE_BROWSER}=1 but {NO_BROWSER}*"])
