@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import html
 import importlib
 import importlib.util
 import inspect
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
@@ -64,10 +67,23 @@ def every_error_class() -> set[type[MfaSessionError]]:
     return found
 
 
-def entries() -> dict[str, dict[str, str]]:
+EXAMPLE_VALUES = "example values"
+
+
+def troubleshooting_file() -> dict[str, Any]:
     data = yaml.safe_load((DOCS / "troubleshooting.yml").read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
+
+
+def entries() -> dict[str, dict[str, Any]]:
+    return {name: e for name, e in troubleshooting_file().items() if name != EXAMPLE_VALUES}
+
+
+def example_values(cls: type[MfaSessionError]) -> dict[str, Any]:
+    """The values the page shows `cls`'s message with: the shared ones, then the entry's."""
+    shared = troubleshooting_file()[EXAMPLE_VALUES]
+    return {**shared, **(entries()[cls.__name__].get("example") or {})}
 
 
 def every_parser() -> list[argparse.ArgumentParser]:
@@ -76,12 +92,12 @@ def every_parser() -> list[argparse.ArgumentParser]:
     return parsers
 
 
-def test_every_error_class_has_a_cause_and_a_fix() -> None:
+def test_every_error_class_has_a_title_a_cause_and_a_fix() -> None:
     known = entries()
     missing = [
         f"{cls.__name__} ({field})"
         for cls in sorted(every_error_class(), key=lambda c: c.__name__)
-        for field in ("cause", "fix")
+        for field in ("title", "cause", "fix")
         if not str((known.get(cls.__name__) or {}).get(field, "")).strip()
     ]
     assert not missing, f"add these to docs/troubleshooting.yml: {', '.join(missing)}"
@@ -93,17 +109,28 @@ def test_no_troubleshooting_entry_for_a_class_that_is_gone() -> None:
     assert not stale, f"remove from docs/troubleshooting.yml: {', '.join(stale)}"
 
 
-def test_troubleshooting_page_shows_each_message_and_exit_code(hook: ModuleType) -> None:
+def test_troubleshooting_page_shows_each_message_as_printed_in_an_example_case(
+    hook: ModuleType,
+) -> None:
     page = hook.render_troubleshooting()
     for cls in every_error_class():
-        assert f"mfa-login: {hook.message_template(cls.fmt)}" in page
-        assert f"Error class `{cls.__name__}`, exit code {int(cls.exit_code)}." in page
+        # What the program prints, every field filled: no "{detail}" left for the reader.
+        shown = cls.fmt.format(**example_values(cls))
+        assert "{" not in shown.replace("${", ""), cls.__name__
+        section = page.split(f"mfa-login: {shown}\n", 1)
+        assert len(section) == 2, f"{cls.__name__}'s message is not on the page"
+        assert f"<small>Exit code {int(cls.exit_code)}.</small>" in section[1].split("###")[0]
 
 
-def test_message_template_shows_fields_by_name(hook: ModuleType) -> None:
-    assert hook.message_template("{path}: {reason}; braces {{kept}}") == (
-        "{path}: {reason}; braces {kept}"
-    )
+def test_a_message_field_without_an_example_value_stops_the_build(hook: ModuleType) -> None:
+    class Unexplained:  # not an MfaSessionError: the other tests list every subclass
+        fmt = "{path}: {reason}; braces {{kept}}"
+
+    entry = {"example": {"reason": "Permission denied"}}
+    with pytest.raises(hook.GenerationError, match="Unexplained: no example value for path"):
+        hook.example_message(Unexplained, entry, {})
+    shown = hook.example_message(Unexplained, entry, {"path": "/home/alice/.aws/credentials"})
+    assert shown == "/home/alice/.aws/credentials: Permission denied; braces {kept}"
 
 
 def test_reference_lists_every_flag_of_every_parser(hook: ModuleType) -> None:
@@ -153,10 +180,12 @@ def test_messages_printed_by_the_command_line_itself_are_documented() -> None:
         assert shown in page
 
 
-def test_site_builds_strict_offline(tmp_path: Path) -> None:
-    # About two seconds; catches broken links, pages missing from nav and failing markers.
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site as `mkdocs build --strict` makes it (about two seconds, once per module)."""
+    where = tmp_path_factory.mktemp("site")
     built = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(where)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -164,9 +193,57 @@ def test_site_builds_strict_offline(tmp_path: Path) -> None:
         check=False,
     )
     assert built.returncode == 0, built.stderr
-    reference = (tmp_path / "reference" / "index.html").read_text(encoding="utf-8")
+    return where
+
+
+def page_text(site: Path, page: str) -> str:
+    """A built page's words as a reader sees them: tags dropped, entities decoded."""
+    raw = (site / page / "index.html").read_text(encoding="utf-8")
+    main = raw.split('<article class="md-content__inner md-typeset">', 1)[1]
+    return html.unescape(re.sub(r"<[^>]+>", "", main.split("</article>", 1)[0]))
+
+
+def test_site_builds_strict_offline(site: Path) -> None:
+    # Catches broken links, pages missing from nav and failing markers.
+    reference = (site / "reference" / "index.html").read_text(encoding="utf-8")
     assert "--min-remaining" in reference
     assert "generated:" not in reference
+
+
+def test_every_page_shows_the_version_and_links_the_repository(site: Path) -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    url = pyproject.split("[project.urls]\n", 1)[1].split("Repository = ", 1)[1].split()[0]
+    url = url.strip('"')
+    link = f'<a href="{url}">'
+    pages = sorted(site.rglob("index.html"))
+    assert len(pages) >= 10
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        footer = text.split('class="md-copyright__highlight"', 1)[1].split("</div>", 1)[0]
+        assert f"mfa-session {mfa_session.__version__} · {link}" in footer, page
+    home = page_text(site, ".")
+    assert f"This is the documentation of mfa-session {mfa_session.__version__};" in home
+    assert f"its source code is at {url}." in home
+
+
+def test_troubleshooting_page_speaks_to_the_person_not_of_classes_or_templates(
+    site: Path,
+) -> None:
+    page = page_text(site, "troubleshooting")
+    assert "Error class" not in page
+    assert not [cls.__name__ for cls in every_error_class() if cls.__name__ in page]
+    # A field name in braces ({detail}, {reason}) is a template, not what anyone is shown.
+    assert not re.findall(r"(?<!\$)\{[a-z_]+(?:![rsa])?\}", page)
+    assert "mfa-login: the MFA code must be exactly 6 digits 0-9; got 5 characters" in page
+
+
+def test_benchmarks_page_shows_one_current_run_and_no_history(site: Path) -> None:
+    page = page_text(site, "benchmarks")
+    # One measured run, dated once; no commits or earlier versions compared.
+    assert len(re.findall(r"\b20\d\d-\d\d-\d\d\b", page)) == 1
+    assert not re.findall(r"\b[0-9a-f]{7,40}\b", page)
+    assert "mfa-login@" not in page
+    assert f"mfa-session {mfa_session.__version__}" in page
 
 
 def test_terminal_picture_renders_colours_and_escapes_text(recorder: ModuleType) -> None:
