@@ -50,6 +50,22 @@ class NoCodeOnStdin(MfaSessionError):
     exit_code = ExitCode.USAGE
 
 
+class LongTermSectionAsProfile(MfaSessionError):
+    fmt = (
+        "[{section}] is where the long-term key of profile {profile} is kept, not a profile "
+        "to log in: run mfa-login {command}--profile {profile}"
+    )
+    exit_code = ExitCode.USAGE
+
+
+class LongTermSectionAsTarget(MfaSessionError):
+    fmt = (
+        "--write-profile {section}: [{section}] is where the long-term key of profile "
+        "{profile} is kept, and never receives a session: name another section"
+    )
+    exit_code = ExitCode.USAGE
+
+
 class DurationOutOfRange(MfaSessionError):
     fmt = (
         "session duration {duration} from {source} is out of range: "

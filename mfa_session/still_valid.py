@@ -23,7 +23,12 @@ from mfa_session.rules.aws_values import mfa_serial
 from mfa_session.rules.files import AwsSnapshot, credentials_identity
 from mfa_session.rules.flags import Check, profile_name, read_flags
 from mfa_session.rules.profile_choice import profile_without_picker
-from mfa_session.rules.sections import StoredSession, loginable_profiles, stored_session
+from mfa_session.rules.sections import (
+    StoredSession,
+    loginable_profiles,
+    long_term_owner,
+    stored_session,
+)
 from mfa_session.rules.validity import (
     DEFAULT_MIN_REMAINING,
     duration_seconds,
@@ -136,6 +141,8 @@ def _valid_session(
     if not isinstance(named, str):
         return None
     target = flags.get("--write-profile") or named
+    if long_term_owner(named) is not None or long_term_owner(target) is not None:
+        return None  # a mistake the full command names
     minutes = min_remaining_minutes(flags.get("--min-remaining", str(DEFAULT_MIN_REMAINING)))
     duration = int(flags["--duration"]) if "--duration" in flags else None
     seconds = session_seconds(duration, files.config.get(named, {}).get("duration_seconds"))

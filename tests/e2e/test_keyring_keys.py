@@ -18,6 +18,7 @@ import pexpect
 import pytest
 
 from mfa_session.adapters.keyring import SERVICE, item_name
+from mfa_session.adapters.state_file import KeyringRecords, StateFile, state_path
 from tests.conftest import Home
 from tests.e2e.helpers import command_env, mfa_login, write_config, write_long_term
 from tests.emulator import EmulatedUser, Emulator
@@ -504,3 +505,44 @@ def test_forget_with_a_keyring_out_of_use_never_suggests_no_keyring(
         "nothing was removed"
     )
     assert len(run.stderr.splitlines()) == 1
+
+
+# --- when a login asks the keyring --------------------------------------------------------------
+
+
+def test_off_a_terminal_a_file_key_without_a_recorded_move_is_used_and_the_keyring_not_asked(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, disk_keyring: KeyringFile
+) -> None:
+    """The file holds admin's key and the state file records no move of it into the keyring:
+    off a terminal the keyring has nothing to give (no offer, no warning), so it is not asked,
+    even when this file's item holds a key (one stored by a setup cut short before its record).
+    Once the move is recorded, the keyring's key is the one used again."""
+    second = emulator.create_user(f"{aws_user.name}-b")
+    write_long_term(home, "admin", aws_user, layout="long-term")
+    disk_keyring[item_of(home.credentials, "admin")] = key_json(second)
+
+    run = mfa_login(
+        emulator, "--profile", "admin", "--code", aws_user.code(), env=keyring_env(emulator)
+    )
+
+    assert run.code == 0, run.stderr
+    assert emulator.request_count(aws_user.access_key_id, "GetSessionToken") == 1
+    assert emulator.request_count(second.access_key_id) == 0
+
+    credentials = os.path.realpath(home.credentials)
+    records = KeyringRecords(StateFile(state_path(os.environ), credentials))
+    records.record_moved(credentials, "admin", second.access_key_id)
+    again = mfa_login(
+        emulator,
+        "--profile",
+        "admin",
+        "--force",
+        "--device",
+        second.mfa_serials[0],
+        "--code",
+        second.code(),
+        env=keyring_env(emulator),
+    )
+
+    assert again.code == 0, again.stderr
+    assert emulator.request_count(second.access_key_id, "GetSessionToken") == 1
