@@ -448,18 +448,31 @@ def test_forget_removes_a_damaged_item_it_tells_people_to_forget(
 # --- a keyring setup and forget cannot use ---------------------------------------------------
 
 
-def test_setup_with_a_plaintext_keyring_stops_before_asking_aws(
-    home: Home, emulator: Emulator, aws_user: EmulatedUser
+@pytest.mark.parametrize(
+    ("backend", "message"),
+    [
+        pytest.param(
+            "tests.keyring_backends.PlaintextKeyring", "keeps secrets in a plain file", id="plain"
+        ),
+        pytest.param("keyring.backends.fail.Keyring", "no OS keyring is available", id="none"),
+        pytest.param(
+            "tests.keyring_backends.LockedKeyring", "the OS keyring is locked", id="locked"
+        ),
+    ],
+)
+def test_setup_with_a_keyring_it_cannot_use_stops_before_asking_aws(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, backend: str, message: str
 ) -> None:
-    """setup asked AWS twice (GetCallerIdentity, ListMFADevices) before it found that the
-    keyring keeps secrets in a plain file: that is said first now, with nothing sent."""
+    """setup asked AWS twice (GetCallerIdentity, ListMFADevices) before it found that there
+    is no keyring, or one that keeps secrets in a plain file: that is said first now, with
+    nothing sent."""
     write_long_term(home, "admin", aws_user, layout="long-term")
     before = home.credentials.read_bytes()
 
-    code, err = setup(emulator, aws_user, backend="tests.keyring_backends.PlaintextKeyring")
+    code, err = setup(emulator, aws_user, backend=backend)
 
     assert code == 8, err
-    assert "keeps secrets in a plain file" in err
+    assert message in err
     assert "AWS accepts" not in err
     assert emulator.request_count(aws_user.access_key_id) == 0
     assert home.credentials.read_bytes() == before
