@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import time
 from pathlib import Path
 
 import pexpect
@@ -22,6 +23,7 @@ from mfa_session.adapters.state_file import KeyringRecords, StateFile, state_pat
 from tests.conftest import Home
 from tests.e2e.helpers import command_env, mfa_login, write_config, write_long_term
 from tests.emulator import EmulatedUser, Emulator
+from tests.emulator.totp import STEP_SECONDS
 from tests.keyring_backends import DISK, SESSION_ONLY, KeyringFile
 
 pytestmark = pytest.mark.e2e
@@ -112,7 +114,9 @@ def test_two_credentials_files_with_one_profile_name_keep_two_keyring_items(
     assert disk_keyring[item_of(other, "admin")] == key_json(second)
     assert aws_user.secret_access_key not in home.credentials.read_text(encoding="utf-8")
 
-    # Each file's login signs with its own key.
+    # Each file's login signs with its own key. Its code is the previous step's (AWS takes
+    # one step either side): setup sent the next step's, which becomes the current one when a
+    # step ends between the two, and a spent code is refused.
     emulator.reset_counts()
     run = mfa_login(
         emulator,
@@ -120,7 +124,7 @@ def test_two_credentials_files_with_one_profile_name_keep_two_keyring_items(
         "admin",
         "--force",
         "--code",
-        aws_user.code(),
+        aws_user.code(at=time.time() - STEP_SECONDS),
         env=keyring_env(emulator),
     )
     assert run.code == 0, run.stderr
