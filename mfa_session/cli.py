@@ -20,7 +20,7 @@ from mfa_session.exit_codes import ExitCode
 # still_valid.py); mypy treats any TYPE_CHECKING as true.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import argparse
+    from argparse import ArgumentParser, Namespace
     from datetime import datetime
     from types import ModuleType
     from typing import TextIO
@@ -39,50 +39,91 @@ SUBCOMMANDS: dict[str, str] = {
     "completion": "completion",
     "setup": "setup",
     "forget": "forget",
+    "help": "help",
 }
 
-DESCRIPTION = (
-    "Log in with your MFA code: turns the long-term AWS key of a profile into a temporary "
-    "session written to ~/.aws/credentials, so every AWS tool can use --profile NAME."
-)
+SUMMARIES: dict[str, str] = {
+    # name: the one line `mfa-login --help` shows for it (every command has one).
+    "status": "show the sessions: valid, expiring, expired or none",
+    "export": "print the session as variables for a shell or a .env file",
+    "credential-process": "hand the session to the AWS SDKs and CLI (credential_process)",
+    "exec": "run a command with the session in its environment",
+    "completion": "print the shell completion script for bash, zsh or fish",
+    "setup": "move a profile's long-term key into the OS keyring",
+    "forget": "remove a profile's long-term key from the OS keyring",
+    "help": "show this help, or a command's: mfa-login help COMMAND",
+}
+
+GLOBAL_SWITCHES = ("--debug",)
+"""Accepted by every command, before or after its name."""
+
+DESCRIPTION = """\
+Log in with your MFA code: turns the long-term AWS key of a profile into a temporary
+session written to ~/.aws/credentials, so every AWS tool can use --profile NAME.
+
+    mfa-login --profile admin"""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The login command's parser; the docs' command reference is generated from it."""
+def new_parser(prog: str, description: str | None, epilog: str | None = None) -> ArgumentParser:
+    """A parser as every command has it: no abbreviated flags (--code is never read as
+    --code-command), paragraphs and examples kept as written, and --debug."""
     import argparse
 
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description=description,
+        epilog=epilog,
+        allow_abbrev=False,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="explain each step on stderr (never a secret)"
+    )
+    return parser
+
+
+def build_parser() -> ArgumentParser:
+    """The login command's parser; the docs' command reference is generated from it."""
     from mfa_session.commands import login
 
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description=DESCRIPTION,
-        epilog="Commands: "
-        + ", ".join(SUBCOMMANDS)
-        + ". Exit codes: "
-        + ", ".join(f"{code.value} {code.name.lower().replace('_', ' ')}" for code in ExitCode),
-    )
+    parser = new_parser(PROG, DESCRIPTION, _epilog())
     parser.add_argument("--version", action="version", version=version_line())
     login.configure(parser)
     return parser
+
+
+def _epilog() -> str:
+    import textwrap
+
+    width = max(len(name) for name in SUBCOMMANDS) + 2
+    commands = [f"  {name:<{width}}{SUMMARIES.get(name, '')}" for name in SUBCOMMANDS]
+    codes = ", ".join(f"{code.value} {code.name.lower().replace('_', ' ')}" for code in ExitCode)
+    return "\n".join(
+        [
+            f"commands (run one with --help, or {PROG} help COMMAND):",
+            *commands,
+            "",
+            textwrap.fill(f"exit codes: {codes}", width=79),
+        ]
+    )
 
 
 def version_line() -> str:
     return f"{PROG} {__version__}"
 
 
-def build_subcommand_parser(name: str) -> tuple[argparse.ArgumentParser, ModuleType]:
-    import argparse
+def build_subcommand_parser(name: str) -> tuple[ArgumentParser, ModuleType]:
     import importlib
 
     module = importlib.import_module(f"mfa_session.commands.{SUBCOMMANDS[name]}")
-    parser = argparse.ArgumentParser(prog=f"{PROG} {name}", description=module.__doc__)
+    parser = new_parser(f"{PROG} {name}", module.__doc__)
     module.configure(parser)
-    # `completion` describes every command: their parsers go down to it with the args.
+    # `completion` and `help` describe every command: their parsers go down with the args.
     parser.set_defaults(command_parsers=command_parsers)
     return parser, module
 
 
-def command_parsers() -> list[tuple[str, argparse.ArgumentParser]]:
+def command_parsers() -> list[tuple[str, ArgumentParser]]:
     """Every command's parser, the login's first (named "")."""
     found = [("", build_parser())]
     found.extend((name, build_subcommand_parser(name)[0]) for name in SUBCOMMANDS)
@@ -176,21 +217,51 @@ def _dispatch(
 
 
 def _run_in_full(arguments: list[str], whole_process: bool, wiring: Wiring) -> int:
-
+    arguments = _command_first(arguments)
     if arguments and arguments[0] in SUBCOMMANDS:
         parser, module = build_subcommand_parser(arguments[0])
         parsed = parser.parse_args(arguments[1:])
-        if whole_process:
-            _no_message_escapes()
+        _started(parsed, whole_process, wiring)
         exit_code: int = module.run(parsed, wiring)
         return exit_code
 
     from mfa_session.commands import login
 
-    args = build_parser().parse_args(arguments)
+    args = build_parser().parse_args(_no_stray_word(arguments))
+    _started(args, whole_process, wiring)
+    return login.run(args, wiring)
+
+
+def _command_first(arguments: list[str]) -> list[str]:
+    """`mfa-login --debug status` as `mfa-login status --debug`: a switch every command
+    takes may come before the command's name."""
+    leading = 0
+    while leading < len(arguments) and arguments[leading] in GLOBAL_SWITCHES:
+        leading += 1
+    if leading and leading < len(arguments) and arguments[leading] in SUBCOMMANDS:
+        return [arguments[leading], *arguments[:leading], *arguments[leading + 1 :]]
+    return arguments
+
+
+def _no_stray_word(arguments: list[str]) -> list[str]:
+    """The login takes no word of its own: one in the place of a command's name is a
+    command mistyped (`mfa-login statu`), said with the likeliest one."""
+    words = [word for word in arguments if word not in GLOBAL_SWITCHES]
+    if words and not words[0].startswith("-"):
+        from mfa_session.commands.help import unknown_command
+
+        raise unknown_command(words[0], list(SUBCOMMANDS))
+    return arguments
+
+
+def _started(args: Namespace, whole_process: bool, wiring: Wiring) -> None:
+    """What every command does once its command line is read (after --help had its say)."""
     if whole_process:
         _no_message_escapes()
-    return login.run(args, wiring)
+    if args.debug:
+        from mfa_session.output.debug_log import debug_to
+
+        debug_to(wiring.stderr)
 
 
 def _no_message_escapes() -> None:
@@ -208,7 +279,13 @@ def _quick_exit(arguments: list[str], wiring: Wiring | ThisProcess) -> int | Non
     if arguments[:1] == ["status"]:
         from mfa_session.commands.status import quick_exit
 
-        return quick_exit(arguments[1:], wiring.environ, stdout=wiring.stdout, now=wiring.clock())
+        return quick_exit(
+            arguments[1:],
+            wiring.environ,
+            stdout=wiring.stdout,
+            stderr=wiring.stderr,
+            now=wiring.clock(),
+        )
     from mfa_session.still_valid import still_valid_exit
 
     return still_valid_exit(

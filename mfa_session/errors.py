@@ -10,6 +10,7 @@ terminal as text.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from mfa_session.exit_codes import ExitCode
@@ -21,12 +22,14 @@ class MfaSessionError(Exception):
 
     fmt: ClassVar[str] = "mfa-login failed"
     exit_code: ClassVar[ExitCode] = ExitCode.UNEXPECTED
+    defaults: ClassVar[Mapping[str, object]] = {}
+    """Fields a raiser may leave out, and what they then say."""
     code_may_be_spent: bool = False
     """Set on a failed GetSessionToken that may have reached AWS: its code counts as used."""
 
     def __init__(self, **fields: object) -> None:
-        self.fields = fields
-        super().__init__(visible(self.fmt.format(**fields)))
+        self.fields = {**self.defaults, **fields}
+        super().__init__(visible(self.fmt.format(**self.fields)))
 
 
 # --- usage and input -----------------------------------------------------------------------
@@ -44,6 +47,22 @@ class MalformedCode(MfaSessionError):
 
 class NoCodeOnStdin(MfaSessionError):
     fmt = "expected a 6-digit MFA code on standard input, got nothing"
+    exit_code = ExitCode.USAGE
+
+
+class LongTermSectionAsProfile(MfaSessionError):
+    fmt = (
+        "[{section}] is where the long-term key of profile {profile} is kept, not a profile "
+        "to log in: run mfa-login {command}--profile {profile}"
+    )
+    exit_code = ExitCode.USAGE
+
+
+class LongTermSectionAsTarget(MfaSessionError):
+    fmt = (
+        "--write-profile {section}: [{section}] is where the long-term key of profile "
+        "{profile} is kept, and never receives a session: name another section"
+    )
     exit_code = ExitCode.USAGE
 
 
@@ -106,9 +125,12 @@ class DeviceNotAssociated(MfaSessionError):
 
 
 class CodeRejected(MfaSessionError):
+    # Not "wait for the next code": a code mfa-login used already is never sent
+    # (CodeStepUsed), so one AWS rejects was most likely mistyped or another entry's.
     fmt = (
-        "AWS rejected the MFA code (wrong, expired or already used): "
-        "wait for the next code and run mfa-login again"
+        "AWS rejected the MFA code, one mfa-login had not used before: most likely it was "
+        "mistyped or is the code of another entry in the app; run mfa-login again with the "
+        "code the app shows for this device"
     )
     exit_code = ExitCode.CODE_REJECTED
 
@@ -350,41 +372,48 @@ class WriteFailed(MfaSessionError):
 
 # --- the OS keyring ------------------------------------------------------------------------
 
-_KEEP_FILE = "or keep the key in the credentials file with mfa-login --no-keyring"
+KEEP_FILE = "or keep the key in the credentials file with mfa-login --no-keyring"
+"""What a login or setup can do instead of using the keyring."""
 
 
 class KeyringUnusable(MfaSessionError):
-    """The keyring cannot be used; each subclass names the backend and what to do."""
+    """The keyring cannot be used; each subclass names the backend and what to do. Its last
+    words (`instead`) depend on the command: a login can keep the key in the file; `forget`
+    has nothing to fall back on (`elsewhere`)."""
 
     exit_code = ExitCode.KEYRING_UNUSABLE
+    defaults: ClassVar[Mapping[str, object]] = {"instead": KEEP_FILE}
+
+    def elsewhere(self, instead: str) -> KeyringUnusable:
+        """The same problem, with another way out."""
+        return type(self)(**{**self.fields, "instead": instead})
 
 
 class NoKeyring(KeyringUnusable):
     fmt = (
         "no OS keyring is available (backend {backend}): install a Secret Service "
-        "(gnome-keyring or KeePassXC) and unlock it in a D-Bus session, " + _KEEP_FILE
+        "(gnome-keyring or KeePassXC) and unlock it in a D-Bus session, {instead}"
     )
 
 
 class KeyringLocked(KeyringUnusable):
     fmt = (
         "the OS keyring is locked (backend {backend}): unlock it (log in to the desktop, "
-        "or run gnome-keyring-daemon --unlock), " + _KEEP_FILE
+        "or run gnome-keyring-daemon --unlock), {instead}"
     )
 
 
 class KeyringFailed(KeyringUnusable):
     fmt = (
         "the OS keyring failed (backend {backend}: {reason}): check that its Secret Service "
-        "is running and unlocked, " + _KEEP_FILE
+        "is running and unlocked, {instead}"
     )
 
 
 class KeyringForgets(KeyringUnusable):
     fmt = (
         "the OS keyring did not keep the key (backend {backend}: {outcome}); "
-        "the credentials file was left as it was: install and unlock a Secret Service, "
-        + _KEEP_FILE
+        "the credentials file was left as it was: install and unlock a Secret Service, {instead}"
     )
 
 
@@ -392,14 +421,14 @@ class KeyringPlaintext(KeyringUnusable):
     fmt = (
         "the keyring backend {backend} keeps secrets in a plain file, no safer than the "
         "credentials file, so mfa-login stores no key there: install and unlock a Secret "
-        "Service (PYTHON_KEYRING_BACKEND=keyring.backends.SecretService.Keyring), " + _KEEP_FILE
+        "Service (PYTHON_KEYRING_BACKEND=keyring.backends.SecretService.Keyring), {instead}"
     )
 
 
 class KeyringSetting(KeyringUnusable):
     fmt = (
         "PYTHON_KEYRING_BACKEND={value} names no usable keyring backend ({reason}): unset it, "
-        "or set it to one such as keyring.backends.SecretService.Keyring, " + _KEEP_FILE
+        "or set it to one such as keyring.backends.SecretService.Keyring, {instead}"
     )
 
 

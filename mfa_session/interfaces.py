@@ -77,7 +77,7 @@ class CodeSource(Protocol):
 
 
 class CodePrompter(Protocol):
-    def ask_code(self, label: str, *, after_rejection: bool) -> str: ...
+    def ask_code(self, label: str, *, rejected: str | None = None) -> str: ...
 
 
 class Prompter(Protocol):

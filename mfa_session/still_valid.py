@@ -19,12 +19,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
+from mfa_session.rules.aws_values import mfa_serial
 from mfa_session.rules.files import AwsSnapshot, credentials_identity
 from mfa_session.rules.flags import Check, profile_name, read_flags
 from mfa_session.rules.profile_choice import profile_without_picker
-from mfa_session.rules.sections import StoredSession, loginable_profiles, stored_session
+from mfa_session.rules.sections import (
+    StoredSession,
+    loginable_profiles,
+    long_term_owner,
+    stored_session,
+)
 from mfa_session.rules.validity import (
     DEFAULT_MIN_REMAINING,
+    duration_seconds,
     min_remaining_minutes,
     session_seconds,
     valid_until,
@@ -47,8 +54,8 @@ def _format(text: str) -> str:
 _SESSION_FLAGS: dict[str, Check] = {
     "--profile": profile_name,
     "--min-remaining": min_remaining_minutes,  # the conversion argparse applies (type=)
-    "--duration": int,
-    "--device": str,
+    "--duration": duration_seconds,
+    "--device": mfa_serial,
 }
 _FLAGS: dict[str, dict[str, Check]] = {
     "login": {**_SESSION_FLAGS, "--write-profile": profile_name},
@@ -134,6 +141,8 @@ def _valid_session(
     if not isinstance(named, str):
         return None
     target = flags.get("--write-profile") or named
+    if long_term_owner(named) is not None or long_term_owner(target) is not None:
+        return None  # a mistake the full command names
     minutes = min_remaining_minutes(flags.get("--min-remaining", str(DEFAULT_MIN_REMAINING)))
     duration = int(flags["--duration"]) if "--duration" in flags else None
     seconds = session_seconds(duration, files.config.get(named, {}).get("duration_seconds"))

@@ -148,6 +148,27 @@ class ScriptedCodes:
         return self._codes.pop(0)
 
 
+class TypingPerson:
+    """interfaces.CodePrompter: a person who types each code after `seconds` on a clock the
+    test owns (`now`), and what each prompt said."""
+
+    def __init__(self, codes: Iterable[str], seconds: Iterable[float]) -> None:
+        self._codes = list(codes)
+        self._seconds = list(seconds)
+        self.now = 1000.0
+        self.shown: list[str | None] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def ask_code(self, label: str, *, rejected: str | None = None) -> str:
+        assert label, "a prompt names the profile and device"
+        assert self._codes, "asked for more codes than the test provided"
+        self.shown.append(rejected)
+        self.now += self._seconds.pop(0)
+        return self._codes.pop(0)
+
+
 @dataclass
 class FakePrompter:
     profile_answer: str | None = None

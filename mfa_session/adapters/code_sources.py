@@ -6,6 +6,9 @@ other scripts ("١٢٣٤٥٦"), which AWS would reject after a wasted round trip
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Callable
 from typing import TextIO
 
 from mfa_session.errors import MalformedCode, NoCodeOnStdin, NoTerminal
@@ -18,6 +21,31 @@ CODE_IN_ARGUMENTS = (
     "while it is still valid: pipe it on standard input, or leave --code out to be asked"
 )
 """Said on stderr whenever --code is used (not with --quiet, which asks for silence)."""
+
+
+LINE_LIMIT = 4096
+"""Bytes read at most for one line of stdin: no code or key is anywhere near as long."""
+
+
+def one_line(stream: TextIO) -> str:
+    """The next line of `stream` and not a byte more, so that what follows it stays for
+    whoever reads the stream next: the command `exec` becomes, the next command of a shell
+    script. A text stream reads a whole buffer ahead to give one line; on a real file
+    descriptor (a pipe, a file, a terminal) this reads byte by byte up to the newline
+    instead. A stream without one (a test's StringIO) shares nothing and reads a line."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        return stream.readline()
+    data = bytearray()
+    while len(data) < LINE_LIMIT:
+        byte = os.read(fd, 1)
+        if not byte:
+            break
+        data += byte
+        if byte == b"\n":
+            break
+    return data.decode(getattr(stream, "encoding", None) or "utf-8", errors="replace")
 
 
 def code_problem(text: str) -> str | None:
@@ -53,7 +81,7 @@ class FixedCode:
 
 
 class StdinCode:
-    """One line from a pipe: `oathtool ... | mfa-login`."""
+    """One line from a pipe: `oathtool ... | mfa-login`; the rest of stdin is left unread."""
 
     interactive = False
 
@@ -61,22 +89,53 @@ class StdinCode:
         self._stream = stream
 
     def next_code(self, label: str, *, after_rejection: bool) -> str:  # noqa: ARG002 - one code
-        line = self._stream.readline()
+        line = one_line(self._stream)
         if not line.strip():
             raise NoCodeOnStdin()
         return checked_code(line)
 
 
 class PromptedCode:
-    """A prompt on the terminal that refuses anything but six digits, saying why."""
+    """A prompt on the terminal that refuses anything but six digits, saying why.
+
+    After AWS rejected a code, the prompt says what most likely went wrong. Never "wait for
+    the next code": a code mfa-login already used is caught before it is sent (the
+    used-code guard), so one AWS rejects was mistyped, another entry's, or (typed long after
+    the prompt appeared) expired, and in each case the app's current code is the one to type.
+    """
 
     interactive = True
 
-    def __init__(self, prompter: CodePrompter) -> None:
+    def __init__(self, prompter: CodePrompter, clock: Callable[[], float] = time.monotonic) -> None:
         self._prompter = prompter
+        self._clock = clock
+        self._last_open = 0.0
 
     def next_code(self, label: str, *, after_rejection: bool) -> str:
-        return checked_code(self._prompter.ask_code(label, after_rejection=after_rejection))
+        rejected = rejection_note(self._last_open) if after_rejection else None
+        opened = self._clock()
+        answer = self._prompter.ask_code(label, rejected=rejected)
+        self._last_open = self._clock() - opened
+        return checked_code(answer)
+
+
+STALE_AFTER_SECONDS = 60
+"""A prompt open longer than this may outlast its code: AWS takes a code for about its own
+30-second step and the next."""
+
+
+def rejection_note(prompt_open: float) -> str:
+    """What a prompt says after AWS rejected the code typed at it `prompt_open` seconds
+    after it appeared."""
+    if prompt_open > STALE_AFTER_SECONDS:
+        return (
+            f"AWS rejected that code: typed {int(prompt_open)}s after the prompt appeared, it "
+            "may have expired. Type the code the app shows now:"
+        )
+    return (
+        "AWS rejected that code: most likely mistyped, or the code of another entry in the "
+        "app. Type the code the app shows for this device:"
+    )
 
 
 class NoTerminalCode:

@@ -108,15 +108,22 @@ class KeyringVault:
         """The item an earlier version wrote for `profile`, whatever file it came from."""
         return self._load_item(profile, profile)
 
+    def check_storable(self) -> None:
+        """A backend `store` would refuse for what it is (one that keeps secrets in a plain
+        file), said before setup asks AWS anything; a missing, locked or failing one is
+        said by the first read."""
+        backend = self._resolve()
+        if _is_plaintext(backend):
+            raise KeyringPlaintext(backend=_qualified_name(backend))
+
     def store(self, profile: str, key: LongTermKey, *, replacing: str | None = None) -> None:
         """Write the item, then read it back here and from another process.
 
         An item that holds another key is replaced only when `replacing` names that key (the
         person was asked); otherwise `KeyringHoldsOtherKey`, and nothing is written.
         """
+        self.check_storable()
         backend = self._resolve()
-        if _is_plaintext(backend):
-            raise KeyringPlaintext(backend=_qualified_name(backend))
         item = self.item(profile)
         held = self._load_item(profile, item)
         if held is not None and held.access_key_id not in (key.access_key_id, replacing):

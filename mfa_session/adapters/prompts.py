@@ -48,16 +48,11 @@ class QuestionaryPrompter:
         except (AttributeError, ValueError, OSError):  # a closed or fake stream
             return None
 
-    def ask_code(self, label: str, *, after_rejection: bool) -> str:
+    def ask_code(self, label: str, *, rejected: str | None = None) -> str:
+        """The code for `label`; after a rejection, `rejected` says why it likely was."""
         import questionary
 
-        label = visible(label)
-        message = (
-            "AWS rejected that code (wrong, expired or already used). "
-            "Wait for the next code and enter it:"
-            if after_rejection
-            else f"MFA code for {label}:"
-        )
+        message = rejected if rejected is not None else f"MFA code for {visible(label)}:"
 
         def validate(text: str) -> bool | str:
             problem = code_problem(text)

@@ -1,10 +1,11 @@
-"""Print a shell completion script, generated from the real parsers. Set it up once with:
+"""Print a shell completion script for mfa-login's commands, flags and profile names.
+Set it up once:
 
     bash:  echo 'eval "$(mfa-login completion bash)"' >> ~/.bashrc
     zsh:   echo 'eval "$(mfa-login completion zsh)"' >> ~/.zshrc
     fish:  mfa-login completion fish > ~/.config/fish/completions/mfa-login.fish
 
-Profile names are completed by `mfa-login status --names`, which reads two small files.
+--profile completes every profile of ~/.aws/credentials and ~/.aws/config.
 """
 
 from __future__ import annotations
@@ -14,15 +15,23 @@ import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from mfa_session.rules.sections import defined_profiles
+from mfa_session.visible import visible
+
 if TYPE_CHECKING:
     from mfa_session.wiring import Wiring
 
 PROFILE_DESTS = ("profile", "write_profile")
-NAMES_COMMAND = "mfa-login status --names"
+NAMES_COMMAND = "mfa-login completion --profile-names"
+"""What the scripts run on Tab after a profile flag: the names, one a line."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete in")
+    parser.add_argument(
+        "shell", nargs="?", choices=("bash", "zsh", "fish"), help="the shell to complete in"
+    )
+    # The scripts' own call, not a person's: hidden from --help and from completion.
+    parser.add_argument("--profile-names", action="store_true", help=argparse.SUPPRESS)
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,18 @@ class Command:
 
 
 def run(args: argparse.Namespace, wiring: Wiring) -> int:
+    if args.profile_names:
+        files = wiring.files()
+        # A name is printed as it is (the scripts quote it), but never a control character:
+        # the shell would put it on the command line.
+        for name in defined_profiles(files.credentials, files.config):
+            if visible(name) == name:
+                print(name, file=wiring.stdout)
+        return 0
+    if args.shell is None:
+        from mfa_session.errors import UsageError
+
+        raise UsageError(detail="completion needs the shell to complete in: bash, zsh or fish")
     # The parsers of every command, handed down by cli (which builds them) with the args.
     commands = describe(args.command_parsers())
     script = {"bash": bash_script, "zsh": zsh_script, "fish": fish_script}[args.shell](commands)
@@ -58,6 +79,8 @@ def _command(name: str, parser: argparse.ArgumentParser) -> Command:
     options: list[Option] = []
     positional: list[str] = []
     for action in parser._actions:  # argparse offers no public way to list them
+        if action.help == argparse.SUPPRESS:
+            continue
         if not action.option_strings:
             positional.extend(str(choice) for choice in action.choices or ())
             continue

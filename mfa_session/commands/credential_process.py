@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from mfa_session.commands.session_flags import configure_session
 from mfa_session.output.session_formats import credential_process_json
+from mfa_session.visible import visible
 
 if TYPE_CHECKING:
     from mfa_session.wiring import Wiring
@@ -31,7 +32,13 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
     # The login machinery loads only when the command runs, never for --help.
     from mfa_session.usecases.session import SessionOptions
 
-    obtained = wiring.session(SessionOptions.from_args(args), tty_only=True).obtain()
+    obtained = wiring.session(
+        SessionOptions.from_args(args, "credential-process"), tty_only=True
+    ).obtain()
+    # stdout is the SDK's; what a person should know (--code in ps, a key moved) goes to
+    # stderr: seen when run by hand, dropped by an SDK.
+    for notice in obtained.result.notices:
+        print(f"mfa-login: {visible(notice)}", file=wiring.stderr)
     wiring.stdout.write(credential_process_json(obtained.credentials) + "\n")
     wiring.stdout.flush()
     return 0

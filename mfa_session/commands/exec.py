@@ -1,8 +1,11 @@
 """Run a command with the session in its environment, logging in first when it is missing or
-about to end: mfa-login exec --profile admin -- terraform plan. The command gets
-AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_CREDENTIAL_EXPIRATION,
-loses AWS_PROFILE (which would point the SDKs elsewhere), and mfa-login's process becomes the
-command's: every signal and the exit status are the command's own.
+about to end:
+
+    mfa-login exec --profile admin -- terraform plan
+
+The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and
+AWS_CREDENTIAL_EXPIRATION, and loses AWS_PROFILE (which would point the SDKs elsewhere).
+mfa-login becomes the command: every signal and the exit status are the command's own.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
         command = command[1:]
     if not command:
         raise UsageError(detail="exec needs a command: mfa-login exec [--profile NAME] -- COMMAND")
-    obtained = wiring.session(SessionOptions.from_args(args)).obtain()
+    obtained = wiring.session(SessionOptions.from_args(args, "exec")).obtain()
     if obtained.result.notices or obtained.result.outcome.name == "RENEWED":
         show_result(obtained.result, wiring.stderr, wiring.environ, wiring.clock())
     become(command, session_environment(wiring.environ, obtained.credentials))

@@ -1,6 +1,10 @@
 """Print the session as shell variables, logging in first when it is missing or about to end:
-eval "$(mfa-login export)" (sh, bash, zsh), mfa-login export --format fish | source,
-mfa-login export --format powershell | Invoke-Expression; json is the credential_process shape.
+
+    eval "$(mfa-login export --profile admin)"                       sh, bash, zsh
+    mfa-login export --profile admin --format fish | source
+    mfa-login export --profile admin --format powershell | Invoke-Expression
+
+--format dotenv prints a .env file; --format json the shape credential_process reads.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
     from mfa_session.output.render import show_result
     from mfa_session.usecases.session import SessionOptions
 
-    obtained = wiring.session(SessionOptions.from_args(args)).obtain()
+    obtained = wiring.session(SessionOptions.from_args(args, "export")).obtain()
     if obtained.result.notices or obtained.result.outcome.name == "RENEWED":
         show_result(obtained.result, wiring.stderr, wiring.environ, wiring.clock())
     wiring.stdout.write(render(obtained.credentials, args.format))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from mfa_session.adapters.keyring import SERVICE
 from mfa_session.commands.session_flags import profile
-from mfa_session.errors import KeyringItemDamaged, NoKeyringItem, UsageError
+from mfa_session.errors import KeyringItemDamaged, KeyringUnusable, NoKeyringItem, UsageError
 from mfa_session.usecases.login import no_copy_in_file
 from mfa_session.visible import visible
 
@@ -27,7 +27,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
+FORGET_INSTEAD = (
+    "or run mfa-login forget where the keyring that holds the key can be reached; "
+    "nothing was removed"
+)
+"""forget's way out of a keyring it cannot use: --no-keyring would mean nothing here."""
+
+
 def run(args: argparse.Namespace, wiring: Wiring) -> int:
+    try:
+        return _forget(args, wiring)
+    except KeyringUnusable as problem:
+        raise problem.elsewhere(FORGET_INSTEAD) from problem
+
+
+def _forget(args: argparse.Namespace, wiring: Wiring) -> int:
     stdin, stderr = wiring.stdin, wiring.stderr
     profile: str = args.profile
     keyring = wiring.keyring()

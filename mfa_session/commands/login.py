@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from mfa_session.commands.session_flags import (
     add_code_command_option,
+    add_code_option,
+    add_device_option,
+    add_duration_option,
     add_min_remaining_option,
     add_role_options,
     profile,
 )
+from mfa_session.rules.flags import names_of
 from mfa_session.visible import visible
 
 if TYPE_CHECKING:
     from mfa_session.wiring import Wiring
-
-LOGGER = "mfa_session"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -27,29 +29,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="profile to log in (default: AWS_DEFAULT_PROFILE or AWS_PROFILE, else a picker on a "
         "terminal, else default)",
     )
-    parser.add_argument(
-        "--duration",
-        type=int,
-        metavar="SECONDS",
-        help="session length, 900 to 129600 (default: duration_seconds of the config "
-        "profile, else 43200)",
+    add_duration_option(
+        parser,
+        "session length, 900 to 129600 (default: duration_seconds of the config profile, "
+        "else 43200)",
     )
-    parser.add_argument(
-        "--device",
-        metavar="SERIAL",
-        help="MFA device ARN (default: mfa_serial, aws_mfa_device, the last choice, else IAM)",
+    add_device_option(
+        parser, "MFA device ARN (default: mfa_serial, aws_mfa_device, the last choice, else IAM)"
     )
-    parser.add_argument(
-        "--code",
-        metavar="CODE",
-        help="the 6-digit code (default: a line on stdin when it is not a terminal, else a prompt)",
+    add_code_option(
+        parser,
+        "the 6-digit code (default: a line on stdin when it is not a terminal, else a prompt)",
     )
     parser.add_argument(
         "--force", action="store_true", help="log in even when the session is still valid"
     )
     add_min_remaining_option(parser, "renew when less than this is left of the session")
     parser.add_argument(
-        "--write-profile",
+        *names_of("--write-profile"),
+        dest="write_profile",
         type=profile,
         metavar="NAME",
         help="section that receives the session (default: the profile itself)",
@@ -61,9 +59,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "keyring nor offer to move the key there (remembered; mfa-login setup undoes it)",
     )
     parser.add_argument("--quiet", action="store_true", help="print nothing on success")
-    parser.add_argument(
-        "--debug", action="store_true", help="explain each step on stderr (never a secret)"
-    )
     add_code_command_option(parser)
     add_role_options(parser)
 
@@ -71,41 +66,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, wiring: Wiring) -> int:
     # Imported here, not at the top: `--help` needs only configure(). The use case imports
     # no boto3, botocore, questionary or keyring at import time.
-    from dataclasses import replace
-
-    from mfa_session.adapters.code_sources import CODE_IN_ARGUMENTS
     from mfa_session.output.render import show_result
     from mfa_session.usecases.session import SessionOptions
 
-    if args.debug:
-        _debug_logging(wiring.stderr)
     session = wiring.session(SessionOptions.from_args(args))
     obtained = session.obtain()
     if not args.quiet:
-        result = obtained.result
-        if args.code is not None:
-            # Said with the result, not before: a failure stays the one line that says it.
-            result = replace(result, notices=(CODE_IN_ARGUMENTS, *result.notices))
-        show_result(result, wiring.stderr, wiring.environ, wiring.clock())
+        show_result(obtained.result, wiring.stderr, wiring.environ, wiring.clock())
         for line in session.keyring_offer(obtained):
             print(f"mfa-login: {visible(line)}", file=wiring.stderr)
     return 0
-
-
-def _debug_logging(stderr: TextIO) -> None:
-    import logging
-
-    log = logging.getLogger(LOGGER)
-
-    class Shown(logging.Formatter):
-        """Debug lines name profiles, sections and devices: shown, not acted on."""
-
-        def format(self, record: logging.LogRecord) -> str:
-            return visible(super().format(record))
-
-    handler = logging.StreamHandler(stderr)
-    handler.setFormatter(Shown("mfa-login: debug: %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.DEBUG)
-    # botocore's own debug output prints request and response bodies, secrets included.
-    logging.getLogger("botocore").setLevel(logging.WARNING)

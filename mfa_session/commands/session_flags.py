@@ -1,17 +1,24 @@
-"""The flags of the commands that hand out a session, declared without importing the work.
+"""The flags the commands share, declared without importing the work.
 
-`--help` of every command builds its parser from here; the login machinery (obtain.py and
-what it imports) is loaded only when a command runs.
+`--help` of every command builds its parser from here; the login machinery is loaded only
+when a command runs. Every value is checked by its argparse type, with the rule the fast
+paths apply too (rules/), so a value AWS would refuse is a usage error (exit 2) before
+any file is read or any request made.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
-from mfa_session.rules.flags import FROM_CONFIG, profile_name
+from mfa_session.rules.aws_values import mfa_serial, role_arn, role_session_name
+from mfa_session.rules.flags import FROM_CONFIG, names_of, profile_name
 from mfa_session.rules.validity import (
     DEFAULT_MIN_REMAINING,
+    MAX_DURATION,
     MAX_MIN_REMAINING,
+    MIN_DURATION,
+    duration_seconds,
     min_remaining_minutes,
 )
 
@@ -36,6 +43,69 @@ def profile(text: str) -> str:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
+def duration(text: str) -> int:
+    """argparse's type for --duration: the seconds GetSessionToken accepts."""
+    try:
+        return duration_seconds(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected whole seconds from {MIN_DURATION} to {MAX_DURATION} (15 minutes to "
+            f"36 hours, what AWS accepts), got {text!r}"
+        ) from None
+
+
+def _aws_value(rule: Callable[[str], str]) -> Callable[[str], str]:
+    """argparse's type for a value AWS checks (rules.aws_values): its reason, exit 2."""
+
+    def checked(text: str) -> str:
+        try:
+            return rule(text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(f"{err}, got {text!r}") from None
+
+    checked.__name__ = rule.__name__  # argparse names the type in "invalid ... value"
+    return checked
+
+
+def _role_or_config(text: str) -> str:
+    """--assume-role's type. argparse passes the bare flag's `const` through it too."""
+    return text if text == FROM_CONFIG else _aws_value(role_arn)(text)
+
+
+def non_blank(text: str) -> str:
+    """argparse's type for a program to run: an empty one would be no program at all."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a program to run, got nothing")
+    return text
+
+
+def add_device_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument(
+        *names_of("--device"),
+        dest="device",
+        type=_aws_value(mfa_serial),
+        metavar="SERIAL",
+        help=help_text,
+    )
+
+
+def add_duration_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument(
+        *names_of("--duration"),
+        dest="duration",
+        type=duration,
+        metavar="SECONDS",
+        help=help_text,
+    )
+
+
+def add_code_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """--code (the AWS CLI's --token-code). Its check is the code sources' own (FixedCode),
+    made before any file is read, in one line that never repeats what was typed; a run
+    that used it says that ps shows it."""
+    parser.add_argument(*names_of("--code"), dest="code", metavar="CODE", help=help_text)
+
+
 def add_min_remaining_option(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument(
         "--min-remaining",
@@ -50,6 +120,7 @@ def add_code_command_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--code-command",
         metavar="CMD",
+        type=non_blank,
         help="get the code from this program's output, e.g. 'ykman oath accounts code -s NAME' "
         "(default: mfa_code_command of the config profile)",
     )
@@ -60,12 +131,14 @@ def add_role_options(parser: argparse.ArgumentParser) -> None:
         "--assume-role",
         nargs="?",
         const=FROM_CONFIG,
+        type=_role_or_config,
         metavar="ARN",
         help="after the session, assume this role (no ARN: role_arn of the config profile) "
         "and write its credentials to --write-profile, default NAME-role",
     )
     parser.add_argument(
         "--role-session-name",
+        type=_aws_value(role_session_name),
         metavar="NAME",
         help="the role session's name, shown in CloudTrail (default: mfa-login-PROFILE)",
     )
@@ -86,9 +159,12 @@ def configure_session(parser: argparse.ArgumentParser, *, profile_required: bool
         ),
     )
     add_min_remaining_option(parser, "log in first when less than this is left of the session")
-    parser.add_argument(
-        "--duration", type=int, metavar="SECONDS", help="session length when a login is needed"
+    add_duration_option(parser, "session length when a login is needed, 900 to 129600")
+    add_device_option(parser, "MFA device ARN for a login")
+    add_code_option(
+        parser,
+        "the 6-digit code when a login is needed (default: as the login; ps shows it to "
+        "other users)",
     )
-    parser.add_argument("--device", metavar="SERIAL", help="MFA device ARN for a login")
     add_code_command_option(parser)
     add_role_options(parser)

@@ -14,9 +14,20 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
-from mfa_session.adapters.code_sources import CODE_IN_ARGUMENTS, FixedCode, PromptedCode, StdinCode
+from mfa_session.adapters.code_sources import (
+    CODE_IN_ARGUMENTS,
+    FixedCode,
+    PromptedCode,
+    StdinCode,
+    one_line,
+)
 from mfa_session.adapters.keyring import SERVICE
-from mfa_session.commands.session_flags import profile
+from mfa_session.commands.session_flags import (
+    add_code_option,
+    add_device_option,
+    add_duration_option,
+    profile,
+)
 from mfa_session.errors import KeyringHoldsOtherKey, MalformedAccessKey, UsageError
 from mfa_session.models import KeySource, LongTermKey
 from mfa_session.output.render import result_line
@@ -25,6 +36,7 @@ from mfa_session.rules.regions import region_for
 from mfa_session.rules.sections import LONG_TERM_PREFIX, SESSION_PREFIX
 from mfa_session.usecases.keyring_move import move_into_keyring
 from mfa_session.usecases.login import DeviceOrigin, LoginRequest, find_device, key_in_file, login
+from mfa_session.usecases.session import refuse_long_term_sections
 from mfa_session.visible import visible
 
 if TYPE_CHECKING:
@@ -49,11 +61,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="AKIA...",
         help="the key's ID when the credentials file has none (its secret: first line of stdin)",
     )
-    parser.add_argument("--device", metavar="SERIAL", help="MFA device ARN (as for the login)")
-    parser.add_argument(
-        "--code", metavar="CODE", help="the 6-digit code for the first login (default: as login)"
-    )
-    parser.add_argument("--duration", type=int, metavar="SECONDS", help="as for the login")
+    add_device_option(parser, "MFA device ARN (as for the login)")
+    add_code_option(parser, "the 6-digit code for the first login (default: as the login)")
+    add_duration_option(parser, "session length of the first login, 900 to 129600")
 
 
 def run(args: argparse.Namespace, wiring: Wiring) -> int:
@@ -61,6 +71,9 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
     interactive = stdin.isatty() and stderr.isatty()
     prompter = wiring.prompter()
     profile = args.profile or environment_profile(wiring.environ) or "default"
+    refuse_long_term_sections(profile, None, "setup")
+    # A malformed --code is said before anything else: the files, the keyring, AWS.
+    codes = _code_source(args.code, interactive, stdin, prompter)
 
     def say(line: str) -> None:
         print(f"mfa-login: {visible(line)}", file=stderr)
@@ -68,6 +81,7 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
     key = _setup_key(profile, args.access_key_id, wiring, interactive, prompter, say)
     # Before AWS is asked: a keyring that cannot be used, or an item holding another key.
     keyring = wiring.keyring()
+    keyring.check_storable()
     held = keyring.load(profile)
     replacing = None
     if held is not None and held.access_key_id != key.access_key_id:
@@ -76,7 +90,6 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
             return 0
         replacing = held.access_key_id
 
-    codes = _code_source(args.code, interactive, stdin, prompter)
     aws = wiring.aws(profile)
     request = LoginRequest(profile=profile, device=args.device, duration=args.duration, force=True)
     _check_with_aws(request, key, wiring, aws, codes, prompter, say)
@@ -237,7 +250,7 @@ def _entered_key(
             )
         key_id = access_key_id.strip()
         _check_key_id(key_id)
-        secret = stdin.readline()
+        secret = one_line(stdin)
     secret = secret.strip()
     if not secret:
         raise MalformedAccessKey(what="the secret access key", reason="nothing was entered")

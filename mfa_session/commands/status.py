@@ -7,7 +7,6 @@ A profile is managed by mfa-login when any of these holds:
   - the credentials file has a [NAME-long-term] section (aws-mfa's layout);
   - [profile NAME] in the config file sets mfa_serial or mfa_code_command and is not itself
     an assume-role, SSO or credential_process profile (those belong to the AWS CLI).
-The keyring is not consulted: status must stay as fast as a bare Python start.
 
 Exit codes with --profile: 0 valid, 10 expiring (less than --min-remaining left),
 11 expired or no session. Without --profile: 0.
@@ -50,6 +49,7 @@ if TYPE_CHECKING:
 
     from mfa_session.wiring import Wiring
 
+# The keyring is never consulted here: status must stay as fast as a bare Python start.
 _FOREIGN_CONFIG_KEYS = ("role_arn", "source_profile", "credential_process", "sso_session")
 _COLOURS = {"valid": "green", "expiring": "yellow", "expired": "red", "no session": "dim"}
 _EXIT = {
@@ -123,11 +123,16 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
         names=args.names,
     )
     files = read_managed(wiring.environ)
-    return report(options, files, wiring.environ, wiring.stdout, wiring.clock())
+    return report(options, files, wiring.environ, wiring.stdout, wiring.stderr, wiring.clock())
 
 
 def quick_exit(
-    argv: Sequence[str], environ: Mapping[str, str], *, stdout: TextIO, now: datetime
+    argv: Sequence[str],
+    environ: Mapping[str, str],
+    *,
+    stdout: TextIO,
+    stderr: TextIO,
+    now: datetime,
 ) -> int | None:
     """`run` for the common forms, without argparse; None sends anything else to `run`.
 
@@ -143,7 +148,7 @@ def quick_exit(
         files = read_managed(environ)
     except Exception:  # noqa: BLE001 - the full command reports it in its own words
         return None
-    return report(options, files, environ, stdout, now)
+    return report(options, files, environ, stdout, stderr, now)
 
 
 class Managed:
@@ -174,9 +179,14 @@ def read_managed(environ: Mapping[str, str]) -> Managed:
 
 
 def report(
-    options: StatusOptions, files: Managed, environ: Mapping[str, str], out: TextIO, now: datetime
+    options: StatusOptions,
+    files: Managed,
+    environ: Mapping[str, str],
+    out: TextIO,
+    err: TextIO,
+    now: datetime,
 ) -> int:
-    """Print what `options` asks for; the exit code."""
+    """Print what `options` asks for (the data on `out`, a hint on `err`); the exit code."""
     if options.names:
         for name in files.names:
             print(name, file=out)
@@ -190,7 +200,10 @@ def report(
 
             print(json.dumps([status.as_json(now) for status in found], indent=2), file=out)
         elif not found:
-            print("no profiles managed by mfa-login yet: run mfa-login --profile NAME", file=out)
+            print(
+                "mfa-login: no profiles managed by mfa-login yet: run mfa-login --profile NAME",
+                file=err,
+            )
         else:
             _print_lines(found, now, Style(out, environ), out)
     return int(_EXIT[found[0].state]) if options.profile else 0

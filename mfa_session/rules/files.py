@@ -197,12 +197,48 @@ class AwsSnapshot:
 
 
 def config_profiles(sections: Sections) -> Sections:
-    """Config sections keyed by profile name: "[profile admin]" is "admin"."""
+    """Config sections keyed by profile name, as botocore's `build_profile_map` keys them.
+
+    - `[profile NAME]` is profile NAME, the section name split into words as a shell splits
+      them (shlex): `[profile "dev team"]` is profile `dev team`, `[profile  admin ]` is
+      `admin`; a name of more or fewer than two words (`[profile a b]`, `[profile]`, an
+      unclosed quote) is no profile at all. botocore tests only that the name starts with
+      "profile", so `[profiles x]` is profile `x` too.
+    - `[default]` is profile `default`; `[profile default]` is as well, and of the two, the
+      one later in the file is used.
+    - `[sso-session NAME]`, `[services NAME]` and every other section are not profiles.
+
+    Only the config file is read this way: a credentials file's section names are profile
+    names as they stand (`[profile x]` there is a profile named "profile x").
+    """
     profiles: Sections = {}
     for section, values in sections.items():
-        if section == "default":
-            profiles.setdefault("default", values)
-        elif section.startswith("profile "):
-            # botocore lets "[profile default]" win over "[default]".
-            profiles[section[len("profile ") :].strip()] = values
+        if section.startswith("profile"):
+            name = _profile_name(section)
+            if name is not None:
+                profiles[name] = values
+        elif section == "default":
+            profiles["default"] = values
     return profiles
+
+
+_SHELL_SYNTAX = frozenset("\"'\\")
+_SHELL_BLANKS = " \t\r\n"
+"""The characters shlex splits words at (its `whitespace`)."""
+
+
+def _profile_name(section: str) -> str | None:
+    """The second word of a `[profile ...]` section name, split as shlex splits it; None
+    when the name is not two words."""
+    if _SHELL_SYNTAX.isdisjoint(section):
+        # No quote and no backslash: shlex's words are the runs between its blanks.
+        words = section.translate({ord(blank): " " for blank in _SHELL_BLANKS}).split(" ")
+        parts = [word for word in words if word]
+    else:
+        import shlex  # only for a name that quotes or escapes
+
+        try:
+            parts = shlex.split(section)
+        except ValueError:  # an unclosed quote, a backslash at the end
+            return None
+    return parts[1] if len(parts) == 2 else None

@@ -2,10 +2,12 @@
 
 One reader for every fast path (the still-valid login, export, exec and
 credential-process, and the common forms of `status`). It knows only the flags it is
-given; anything else (--help, an abbreviation, an unknown flag, a missing or bad value, a
-switch given a value) returns None, and the full command, with argparse, reads the line
-and has its own say. The value checks are the argparse types' own (`profile_name`,
-`validity.min_remaining_minutes`), so both paths accept exactly the same values.
+given, under their own names and the AWS CLI's (`ALIASES`); anything else (--help, an
+unknown or abbreviated flag, a missing or bad value, a switch given a value) returns None,
+and the full command, with argparse, reads the line and has its own say. The value checks
+are the argparse types' own (`profile_name`, `validity.min_remaining_minutes`,
+`validity.duration_seconds`, `aws_values.mfa_serial`), so both paths accept exactly the
+same values.
 """
 
 from __future__ import annotations
@@ -16,6 +18,23 @@ Check = Callable[[str], object]
 
 FROM_CONFIG = "(role_arn of the config profile)"
 """--assume-role given without an ARN: take role_arn from the config profile."""
+
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "--device": ("--serial-number",),
+    "--duration": ("--duration-seconds",),
+    "--code": ("--token-code",),
+    "--write-profile": ("--update-profile",),
+}
+"""The AWS CLI's names for flags that mean the same (`aws configure mfa-login`, `aws sts
+get-session-token`): argparse declares them beside ours, and the fast paths read them."""
+
+_OURS = {alias: flag for flag, aliases in ALIASES.items() for alias in aliases}
+
+
+def names_of(flag: str) -> tuple[str, ...]:
+    """The option strings of `flag`: its own name, then the AWS CLI's for it."""
+    return (flag, *ALIASES.get(flag, ()))
 
 
 def profile_name(text: str) -> str:
@@ -44,6 +63,7 @@ def read_flags(
             tail = list(argv[position:])
             return flags, tail[1:] if tail[0] == "--" else tail
         name, equals, value = word.partition("=")
+        name = _OURS.get(name, name)
         position += 1
         if name in switches and not equals:
             flags[name] = ""

@@ -4,6 +4,9 @@ One rule each, for the login, the fast paths, `status`, `setup`, `forget` and th
 - a long-term key id starts with AKIA, a session key id with ASIA;
 - the key of profile NAME lives in [NAME-long-term] (aws-mfa's layout), else in [NAME]
   itself when that holds an AKIA key (a first run: the login moves it);
+- a [NAME-long-term] section is where a key lives, never a profile to log in nor a section
+  to receive a session (`long_term_owner`): `--profile admin-long-term` is a mistake for
+  `--profile admin`, and is neither offered by the picker nor carried out;
 - a section holds a stored session when it has a key id, a secret, a token and an
   expiry in any form other tools write (`stored_expiration`; whether it is still valid is
   `validity`'s rule).
@@ -33,6 +36,14 @@ LONG_TERM_SUFFIX = "-long-term"
 """aws-mfa's layout: the key of profile NAME lives in [NAME-long-term]."""
 
 KEY_FIELDS = ("aws_access_key_id", "aws_secret_access_key")
+
+
+def long_term_owner(name: str) -> str | None:
+    """The profile whose long-term key [name] is for, when `name` is a NAME-long-term section:
+    such a section is never logged into, nor written with a session. None for any other name."""
+    if name.endswith(LONG_TERM_SUFFIX) and len(name) > len(LONG_TERM_SUFFIX):
+        return name[: -len(LONG_TERM_SUFFIX)]
+    return None
 
 
 def holds_long_term_key(section: Mapping[str, str]) -> bool:
@@ -66,6 +77,18 @@ def loginable_profiles(credentials: Sections, config: Sections) -> list[str]:
         elif holds_long_term_key(values):
             names.add(section)
     names.update(name for name, values in config.items() if values.get("mfa_serial"))
+    return sorted(name for name in names if long_term_owner(name) is None)
+
+
+def defined_profiles(credentials: Sections, config: Sections) -> list[str]:
+    """Every profile the two files define, as `--profile` completes them: each section of
+    the credentials file ([NAME-long-term] as NAME, the profile it keeps the key of) and
+    each profile of the config file ([profile NAME], [default])."""
+    names = {
+        section[: -len(LONG_TERM_SUFFIX)] if section.endswith(LONG_TERM_SUFFIX) else section
+        for section in credentials
+    }
+    names.update(config)
     return sorted(names)
 
 

@@ -45,6 +45,15 @@ def min_remaining_minutes(text: str) -> int:
     return minutes
 
 
+def duration_seconds(text: str) -> int:
+    """--duration as seconds, for argparse's `type=` and the fast paths (ValueError for
+    anything GetSessionToken would refuse): checked before anything is asked of AWS."""
+    seconds = int(text)
+    if not MIN_DURATION <= seconds <= MAX_DURATION:
+        raise ValueError(f"{text} is not between {MIN_DURATION} and {MAX_DURATION} seconds")
+    return seconds
+
+
 def session_seconds(flag: int | None, configured: str | None) -> int:
     """How long the profile's sessions last, for the margin: --duration, else
     duration_seconds, else the default. A value AWS would refuse counts as the default here;

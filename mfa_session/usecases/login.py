@@ -175,9 +175,10 @@ def login(
         request.target, keep_long_term_in=move_key, current=files.credentials_bytes
     )
 
+    # A duration_seconds AWS would refuse is said before IAM is asked for the device.
+    duration = _duration(request.duration, config)
     device, origin = _device(request, config, files, key, aws, codes, prompter, memory, notices)
     region = region_for(config.get("region"), device)
-    duration = _duration(request.duration, config)
     log.debug("device %s (from %s), region %s, %d s", device.serial, origin.value, region, duration)
 
     session = _session(

@@ -40,6 +40,6 @@ def test_an_empty_profile_name_is_a_usage_error_not_default(
 
     assert run.code == 2, run.stderr
     assert run.stdout == ""
-    option = "--write-profile" if "--write-profile" in args else "--profile"
+    option = "--write-profile/--update-profile" if "--write-profile" in args else "--profile"
     assert run.stderr.endswith(f"error: argument {option}: a profile name cannot be empty\n")
     assert home.credentials.read_bytes() == before

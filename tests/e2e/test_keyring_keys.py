@@ -18,6 +18,7 @@ import pexpect
 import pytest
 
 from mfa_session.adapters.keyring import SERVICE, item_name
+from mfa_session.adapters.state_file import KeyringRecords, StateFile, state_path
 from tests.conftest import Home
 from tests.e2e.helpers import command_env, mfa_login, write_config, write_long_term
 from tests.emulator import EmulatedUser, Emulator
@@ -442,3 +443,93 @@ def test_forget_removes_a_damaged_item_it_tells_people_to_forget(
     assert run.code == 0, run.stderr
     assert f"removed the damaged keyring item {item_of(home.credentials, 'admin')[1]}" in run.stderr
     assert disk_keyring == {(SERVICE, "other"): "kept"}
+
+
+# --- a keyring setup and forget cannot use ---------------------------------------------------
+
+
+def test_setup_with_a_plaintext_keyring_stops_before_asking_aws(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    """setup asked AWS twice (GetCallerIdentity, ListMFADevices) before it found that the
+    keyring keeps secrets in a plain file: that is said first now, with nothing sent."""
+    write_long_term(home, "admin", aws_user, layout="long-term")
+    before = home.credentials.read_bytes()
+
+    code, err = setup(emulator, aws_user, backend="tests.keyring_backends.PlaintextKeyring")
+
+    assert code == 8, err
+    assert "keeps secrets in a plain file" in err
+    assert "AWS accepts" not in err
+    assert emulator.request_count(aws_user.access_key_id) == 0
+    assert home.credentials.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        pytest.param("keyring.backends.fail.Keyring", id="no keyring"),
+        pytest.param("tests.keyring_backends.LockedKeyring", id="locked"),
+        pytest.param("tests.keyring_backends.BrokenKeyring", id="failing"),
+    ],
+)
+def test_forget_with_a_keyring_out_of_use_never_suggests_no_keyring(
+    emulator: Emulator, backend: str
+) -> None:
+    """--no-keyring keeps a key in the file at login; to forget it means nothing."""
+    run = mfa_login(
+        emulator,
+        "forget",
+        "--profile",
+        "admin",
+        "--yes",
+        env=keyring_env(emulator, backend=backend),
+    )
+    assert run.code == 8, run.stderr
+    assert "--no-keyring" not in run.stderr
+    assert run.stderr.rstrip().endswith(
+        "or run mfa-login forget where the keyring that holds the key can be reached; "
+        "nothing was removed"
+    )
+    assert len(run.stderr.splitlines()) == 1
+
+
+# --- when a login asks the keyring --------------------------------------------------------------
+
+
+def test_off_a_terminal_a_file_key_without_a_recorded_move_is_used_and_the_keyring_not_asked(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, disk_keyring: KeyringFile
+) -> None:
+    """The file holds admin's key and the state file records no move of it into the keyring:
+    off a terminal the keyring has nothing to give (no offer, no warning), so it is not asked,
+    even when this file's item holds a key (one stored by a setup cut short before its record).
+    Once the move is recorded, the keyring's key is the one used again."""
+    second = emulator.create_user(f"{aws_user.name}-b")
+    write_long_term(home, "admin", aws_user, layout="long-term")
+    disk_keyring[item_of(home.credentials, "admin")] = key_json(second)
+
+    run = mfa_login(
+        emulator, "--profile", "admin", "--code", aws_user.code(), env=keyring_env(emulator)
+    )
+
+    assert run.code == 0, run.stderr
+    assert emulator.request_count(aws_user.access_key_id, "GetSessionToken") == 1
+    assert emulator.request_count(second.access_key_id) == 0
+
+    credentials = os.path.realpath(home.credentials)
+    records = KeyringRecords(StateFile(state_path(os.environ), credentials))
+    records.record_moved(credentials, "admin", second.access_key_id)
+    again = mfa_login(
+        emulator,
+        "--profile",
+        "admin",
+        "--force",
+        "--device",
+        second.mfa_serials[0],
+        "--code",
+        second.code(),
+        env=keyring_env(emulator),
+    )
+
+    assert again.code == 0, again.stderr
+    assert emulator.request_count(second.access_key_id, "GetSessionToken") == 1

@@ -154,7 +154,7 @@ def test_terminal_pickers_then_a_wrong_code_then_the_right_one(
     child.send("\r")
     child.expect("MFA code for work")
     child.sendline("000000" if alice.code(second) != "000000" else "111111")
-    child.expect("Wait for the next code")
+    child.expect("AWS rejected that code: most likely mistyped")
     child.sendline(alice.code(second))
     child.expect("work: session valid for")
     child.expect(pexpect.EOF)
@@ -250,3 +250,26 @@ def test_terminal_login_from_the_file_when_the_keyring_fails(
     else:
         assert f"{said} (backend {backend})" in screen
         assert "using the credentials file" in screen
+
+
+def test_a_mistyped_code_at_the_prompt_is_asked_again_without_advice_to_wait(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    """The typo case: AWS rejects a code mfa-login never used. The prompt says it was most
+    likely mistyped and asks for the code the app shows; "wait for the next code" would
+    cost the person 30 seconds for nothing."""
+    write_long_term(home, "admin", aws_user, layout="long-term")
+    child = spawn(emulator, "--profile", "admin", "--device", aws_user.mfa_serials[0])
+    child.expect("MFA code for admin")
+    right = aws_user.code()
+    child.sendline(right[:5] + str((int(right[5]) + 1) % 10))  # one digit off
+    child.expect("AWS rejected that code: most likely mistyped, or the code of another entry")
+    rejection = str(child.before) + str(child.after)
+    child.sendline(aws_user.code())
+    child.expect("admin: session valid for")
+    child.expect(pexpect.EOF)
+    child.close()
+
+    assert child.exitstatus == 0
+    assert "wait" not in rejection.lower()
+    assert sections(home.credentials)["admin"]["aws_access_key_id"].startswith("ASIA")

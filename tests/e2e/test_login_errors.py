@@ -66,16 +66,20 @@ def test_empty_stdin_is_a_usage_error(
     assert home.credentials.read_bytes() == before
 
 
-def test_wrong_code_without_terminal_exits_4(
+def test_wrong_code_without_terminal_exits_4_and_never_says_to_wait(
     home: Home, emulator: Emulator, aws_user: EmulatedUser
 ) -> None:
+    """A code mfa-login never used that AWS rejects was mistyped or another entry's:
+    waiting for the next code would not help, so the message does not say to."""
     before = prepared(home, aws_user)
     wrong = "000000" if aws_user.code() != "000000" else "111111"
     run = login(emulator, aws_user, "--code", wrong)
     assert run.code == 4
-    assert "AWS rejected the MFA code (wrong, expired or already used): wait for the next code" in (
-        single_line(run.stderr)
+    assert single_line(run.stderr).startswith(
+        "mfa-login: AWS rejected the MFA code, one mfa-login had not used before: most likely "
+        "it was mistyped or is the code of another entry in the app"
     )
+    assert "wait" not in run.stderr.lower()
     assert home.credentials.read_bytes() == before
 
 
@@ -87,7 +91,9 @@ def test_used_code_is_rejected_the_second_time(
     assert login(emulator, aws_user, "--code", code).code == 0
     again = login(emulator, aws_user, "--code", code, "--force")
     assert again.code == 4
-    assert "already used" in again.stderr
+    # The right code, already used: here (and only here) waiting is the advice.
+    assert "that code was already used" in again.stderr
+    assert "wait" in again.stderr
 
 
 def test_device_of_another_user_exits_3(
@@ -183,7 +189,7 @@ def test_duration_out_of_range_exits_2(
     before = prepared(home, aws_user)
     run = login(emulator, aws_user, "--code", aws_user.code(), "--duration", duration)
     assert run.code == 2
-    assert f"session duration {duration} from --duration is out of range" in run.stderr
+    assert f"to 36 hours, what AWS accepts), got '{duration}'" in run.stderr
     assert emulator.request_count(aws_user.access_key_id) == 0
     assert home.credentials.read_bytes() == before
 

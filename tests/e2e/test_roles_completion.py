@@ -189,10 +189,13 @@ HOSTILE_NAMES = ("$(touch pwned)", "`touch pwned2`", "dev team")
 
 
 def hostile_profiles(home: Home, tmp_path: Path) -> Path:
-    """The profiles, and an empty folder to complete in: a name that runs leaves a file."""
+    """The profiles, and an empty folder to complete in: a name that runs leaves a file.
+
+    Each name is quoted in its section, as botocore needs it: unquoted, `[profile dev team]`
+    splits into three words and is no profile to botocore, nor to mfa-login."""
     home.config.write_text(
         "".join(
-            f"[profile {name}]\nmfa_serial = arn:aws:iam::123456789012:mfa/x\n\n"
+            f'[profile "{name}"]\nmfa_serial = arn:aws:iam::123456789012:mfa/x\n\n'
             for name in HOSTILE_NAMES
         ),
         encoding="utf-8",
@@ -274,3 +277,82 @@ def test_fish_completes_a_profile_named_like_code_literally(
     assert done.returncode == 0, done.stderr
     assert list(folder.iterdir()) == []
     assert sorted(line.split("\t")[0] for line in done.stdout.splitlines()) == sorted(HOSTILE_NAMES)
+
+
+# A first login: nothing is managed yet, yet every profile the files define is offered.
+UNMANAGED_FILES = (
+    "[default]\naws_access_key_id = AKIADEFAULT\n\n"
+    "[ci]\naws_access_key_id = AKIACI\n\n"
+    "[admin-long-term]\naws_access_key_id = AKIAADMIN\n",
+    "[default]\nregion = eu-west-1\n\n[profile dev]\nregion = eu-west-1\n\n"
+    "[sso-session corp]\nsso_region = eu-west-1\n",
+)
+EVERY_PROFILE = ["admin", "ci", "default", "dev"]
+
+
+def unmanaged_profiles(home: Home) -> None:
+    credentials, config = UNMANAGED_FILES
+    home.credentials.write_text(credentials, encoding="utf-8")
+    home.config.write_text(config, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "shell",
+    [
+        pytest.param(["bash", "--norc", "-c"], id="bash"),
+        pytest.param(
+            ["zsh", "-f", "-c"],
+            id="zsh",
+            marks=pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed"),
+        ),
+    ],
+)
+def test_profile_completion_offers_every_profile_the_files_define(
+    home: Home, emulator: Emulator, shell: list[str]
+) -> None:
+    """Completing --profile offered only the profiles mfa-login already managed, so a first
+    login got nothing: it offers the credentials file's profiles ([NAME-long-term] as NAME)
+    and the config file's, no other section."""
+    unmanaged_profiles(home)
+    name = "bash" if shell[0] == "bash" else "zsh"
+    script = (
+        f'eval "$(mfa-login completion {name})" || exit 3\n'
+        "COMP_WORDS=(mfa-login --profile ''); COMP_CWORD=2; _mfa_login mfa-login '' --profile\n"
+        'echo "${COMPREPLY[*]}"\n'
+        "COMP_WORDS=(mfa-login export --profile d); COMP_CWORD=3\n"
+        '_mfa_login mfa-login d --profile; echo "${COMPREPLY[*]}"\n'
+    )
+    done = subprocess.run(
+        [*shell, script],
+        capture_output=True,
+        text=True,
+        env=shell_env(emulator),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    every, with_d = done.stdout.splitlines()
+    assert sorted(every.split()) == EVERY_PROFILE
+    assert sorted(with_d.split()) == ["default", "dev"]
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed (Debian: fish)")
+def test_fish_profile_completion_offers_every_profile_the_files_define(
+    home: Home, emulator: Emulator
+) -> None:
+    unmanaged_profiles(home)
+    done = subprocess.run(
+        [
+            "fish",
+            "--no-config",
+            "-c",
+            "mfa-login completion fish | source\ncomplete -C 'mfa-login --profile '\n",
+        ],
+        capture_output=True,
+        text=True,
+        env=shell_env(emulator),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(line.split("\t")[0] for line in done.stdout.splitlines()) == EVERY_PROFILE

@@ -99,3 +99,15 @@ def test_status_never_imports_boto3_questionary_or_keyring(home: Home) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=60
     )
     assert done.stdout.splitlines()[-1] == "0 []", done.stderr
+
+
+def test_status_with_nothing_managed_says_so_on_stderr_and_prints_nothing(
+    emulator: Emulator,
+) -> None:
+    """stdout is for what status reports (a script reads it); the hint is a message."""
+    for argv in (["status"], ["status", "--debug"]):  # the quick path, and the full command
+        run = mfa_login(emulator, *argv)
+        assert (run.code, run.stdout) == (0, ""), run.stderr
+        assert run.stderr.splitlines()[-1] == (
+            "mfa-login: no profiles managed by mfa-login yet: run mfa-login --profile NAME"
+        )

@@ -40,8 +40,9 @@ def main() -> int:
         aws.mkdir(mode=0o700)
         user = emulator.create_user("demo-user")
         credentials = aws / "credentials"
+        # The story is told on screen, not in the file: a comment there would stay above
+        # [demo] after the login and say what is no longer true.
         credentials.write_text(
-            "# A first run: the long-term key still sits in [demo] itself.\n"
             f"[{PROFILE}]\naws_access_key_id = {user.access_key_id}\n"
             f"aws_secret_access_key = {user.secret_access_key}\n"
         )
@@ -66,7 +67,12 @@ def main() -> int:
         print(
             f"Your authenticator app shows: {user.code()}  ({left} s left; then {user.next_code()})"
         )
-        print(f"\n$ mfa-login --profile {PROFILE}", flush=True)
+        print(
+            f"\n{credentials} before the first login (secrets hidden here): the long-term "
+            f"key sits in [{PROFILE}] itself"
+        )
+        print(masked(credentials.read_text()))
+        print(f"$ mfa-login --profile {PROFILE}", flush=True)
         if interactive:
             login: subprocess.CompletedProcess[Any] = subprocess.run(
                 [MFA_LOGIN, "--profile", PROFILE], env=env, check=False
@@ -83,7 +89,10 @@ def main() -> int:
         if login.returncode != 0:
             return login.returncode
 
-        print(f"\n{credentials} now holds (secrets hidden here):")
+        print(
+            f"\n{credentials} now holds (secrets hidden here): the long-term key moved to "
+            f"[{PROFILE}-long-term], the session in [{PROFILE}]"
+        )
         print(masked(credentials.read_text()))
         print(f"$ aws sts get-caller-identity --profile {PROFILE}", flush=True)
         identity = subprocess.run(

@@ -8,11 +8,17 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from mfa_session.adapters.aws import clock_skew
-from mfa_session.adapters.code_sources import StdinCode, checked_code, code_problem
+from mfa_session.adapters.code_sources import (
+    PromptedCode,
+    StdinCode,
+    checked_code,
+    code_problem,
+)
 from mfa_session.errors import MalformedCode, NoCodeOnStdin
 from mfa_session.models import MfaDevice
 from mfa_session.rules.regions import region_for
 from mfa_session.timefmt import format_expiration, format_remaining, parse_expiration
+from tests.fakes import TypingPerson
 
 
 @pytest.mark.parametrize(
@@ -43,6 +49,29 @@ def test_stdin_gives_one_line() -> None:
     assert source.next_code("x", after_rejection=False) == "654321"
     with pytest.raises(NoCodeOnStdin):
         StdinCode(io.StringIO("")).next_code("x", after_rejection=False)
+
+
+@pytest.mark.parametrize(
+    ("seconds_to_type", "says"),
+    [
+        (8.0, "AWS rejected that code: most likely mistyped, or the code of another entry"),
+        (75.0, "AWS rejected that code: typed 75s after the prompt appeared, it may have expired"),
+    ],
+)
+def test_a_rejected_code_is_explained_by_how_long_it_was_typed_never_by_wait(
+    seconds_to_type: float, says: str
+) -> None:
+    """A quick typo is a typo; a code typed long after the prompt appeared may have expired.
+    Neither is helped by waiting for the next code (mfa-login never sends a used one)."""
+    person = TypingPerson(["111111", "222222"], [seconds_to_type, 5.0])
+    codes = PromptedCode(person, clock=person.clock)
+    assert codes.next_code("admin (arn:aws:iam::1:mfa/a)", after_rejection=False) == "111111"
+    assert codes.next_code("admin (arn:aws:iam::1:mfa/a)", after_rejection=True) == "222222"
+    first, second = person.shown
+    assert first is None
+    assert second is not None
+    assert second.startswith(says)
+    assert "wait" not in second.lower()
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ def test_version_from_the_shortcut_equals_argparses(capsys: pytest.CaptureFixtur
     assert quick.out == f"mfa-login {__version__}\n"
 
 
-@pytest.mark.parametrize("argv", [["--version", "--profile", "x"], ["--vers"]])
+@pytest.mark.parametrize("argv", [["--version", "--profile", "x"], ["--profile", "x", "--version"]])
 def test_version_among_other_flags_is_argparses_business(
     argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
