@@ -305,9 +305,22 @@ class UnreadableFile(MfaSessionError):
 
 
 class UnkeepableConstruct(MfaSessionError):
-    """A line the editor cannot carry over unchanged; it names the line, never its content."""
+    """A line botocore cannot read, or an edit that would not read back as written; it names
+    the line, never its content."""
 
     fmt = "{path}, line {line}: {construct}; the file was left as it was"
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class UnwritableValue(MfaSessionError):
+    """A value of the session that AWS SDKs would read in different ways once written; the
+    value itself is never shown."""
+
+    fmt = (
+        "the session's {key} ({length} characters) holds a character other than letters, "
+        "digits and + / = _ . : @ -, which AWS SDKs may read in different ways; nothing was "
+        "written"
+    )
     exit_code = ExitCode.FILE_UNSAFE
 
 

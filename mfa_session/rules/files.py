@@ -84,18 +84,31 @@ def parse_ini(path: str | os.PathLike[str], data: bytes | None) -> Sections:
 def _parse(path: str | os.PathLike[str], data: bytes | None) -> Sections:
     if data is None:
         return {}
+    text = ini_text(path, data)
     parser = configparser.RawConfigParser()
     try:
         # newline=None: the universal newlines open() gives botocore's parser.
-        parser.read_file(io.StringIO(ini_text(path, data), newline=None), source=str(path))
+        parser.read_file(io.StringIO(text, newline=None), source=str(path))
     except configparser.Error as err:
-        raise _unreadable(path, err) from err
+        raise _not_read_by_botocore(path, text) from err
     return {name: dict(parser.items(name)) for name in parser.sections()}
 
 
+def _not_read_by_botocore(path: str | os.PathLike[str], text: str) -> Exception:
+    """The line botocore's parser refused and what it is (configparser's own message
+    quotes the line, which may hold a secret)."""
+    from mfa_session.errors import UnkeepableConstruct  # only on failure
+    from mfa_session.rules.ini_layout import scan
+
+    problem = scan(text).problem
+    if problem is None:  # configparser refused what the scan reads: say no more than that
+        return UnkeepableConstruct(path=path, line=1, construct="a file botocore cannot read")
+    return UnkeepableConstruct(path=path, line=problem.line, construct=problem.construct)
+
+
 def ini_text(path: str | os.PathLike[str], data: bytes) -> str:
-    """The text of an INI file; a byte-order mark or bytes that are not UTF-8 (no AWS tool
-    reads either) are an error naming the line. Every reader, and the store, decode here."""
+    """The text of an INI file; a byte-order mark or bytes that are not UTF-8 (botocore
+    reads neither) are an error naming the line. Every reader, and the store, decode here."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -104,8 +117,8 @@ def ini_text(path: str | os.PathLike[str], data: bytes) -> str:
         raise UnkeepableConstruct(
             path=path,
             line=data[: err.start].count(b"\n") + 1,
-            construct="bytes that are not UTF-8, which configobj cannot read: save the file "
-            "as UTF-8",
+            construct="bytes that are not UTF-8, which the AWS CLI and boto3 (botocore) cannot "
+            "read: save the file as UTF-8",
         ) from err
     if text.startswith(BYTE_ORDER_MARK):
         from mfa_session.errors import UnkeepableConstruct  # only on failure
@@ -113,8 +126,8 @@ def ini_text(path: str | os.PathLike[str], data: bytes) -> str:
         raise UnkeepableConstruct(
             path=path,
             line=1,
-            construct="a byte-order mark (BOM) at the start, which AWS tools cannot read: "
-            "save the file as UTF-8 without BOM",
+            construct="a byte-order mark (BOM) at the start, which the AWS CLI and boto3 "
+            "(botocore) cannot read: save the file as UTF-8 without BOM",
         )
     return text
 
