@@ -2,9 +2,11 @@
 
     python3 tasks.py demo    a real login in this terminal against the local AWS emulator
     python3 tasks.py check   install everything, then lint, types, tests and the docs build
+    python3 tasks.py wheel   build the wheel and the sdist into ./dist
 
-Both create ./.venv on first use (pip install -e '.[dev]') and reuse it after; check also
-runs `npm ci` for the JS SDK reader of the tests when npm is on PATH.
+Each creates ./.venv on first use (pip install -e '.[dev]') and reuses it after; check also
+runs `npm ci` for the JS SDK reader of the tests when npm is on PATH, and ends with how many
+tests skipped and why.
 """
 
 from __future__ import annotations
@@ -13,18 +15,26 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 import venv
+from collections import Counter
 from pathlib import Path
+from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / "bin"
 STAMP = VENV / ".installed-from"
+DIST = ROOT / "dist"
+TASKS = ("demo", "check", "wheel")
+# The installed metadata holds the version too, so a changed version reinstalls as well.
+INSTALL_INPUTS = (ROOT / "pyproject.toml", ROOT / "mfa_session" / "__init__.py")
 
 
 def ensure_venv() -> None:
-    """Create .venv and install the project with its dev extras, again when pyproject changes."""
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    """Create .venv and install the project with its dev extras, again when pyproject or the
+    version changes."""
+    wanted = hashlib.sha256(b"".join(path.read_bytes() for path in INSTALL_INPUTS)).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
     if not (BIN / "python").exists():
@@ -54,10 +64,52 @@ def run_in_venv(*args: str) -> int:
     return subprocess.run([str(BIN / "python"), *args], cwd=ROOT, check=False).returncode
 
 
+def build_distributions(
+    outdir: Path, python: Path = BIN / "python", env: dict[str, str] | None = None
+) -> int:
+    """The sdist, then the wheel built from it (as an installer would), into outdir.
+
+    --no-isolation: the build backend is the one .venv holds (the dev extras pin it), so the
+    build needs no network."""
+    command = [str(python), "-m", "build", "--no-isolation", "--outdir", str(outdir), str(ROOT)]
+    return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+
+
+def skip_summary(junit_xml: Path) -> list[str]:
+    """'N tests skipped' and one line per reason, most frequent first, from pytest's report
+    (which records an expected failure as a skip too: those are left out)."""
+    if not junit_xml.exists():
+        return []
+    report = ElementTree.parse(junit_xml)  # noqa: S314 - the report our own pytest run wrote
+    reasons = Counter(
+        (skipped.get("message") or "no reason given").strip()
+        for skipped in report.iter("skipped")
+        if skipped.get("type") != "pytest.xfail"
+    )
+    total = sum(reasons.values())
+    if total == 0:
+        return ["tasks: no test skipped"]
+    lines = [f"tasks: {total} test{'s' if total > 1 else ''} skipped:"]
+    lines += [f"  {count} x {reason}" for reason, count in reasons.most_common()]
+    return lines
+
+
 def check() -> int:
-    """Every gate CI applies; stops at the first that fails and returns its code."""
+    """Every gate CI applies; stops at the first that fails and returns its code. Either way
+    it ends with the tests that skipped and why."""
+    with tempfile.TemporaryDirectory(prefix="mfa-session-check-") as scratch:
+        junit_xml = Path(scratch) / "pytest.xml"
+        code = run_gates(junit_xml)
+        for line in skip_summary(junit_xml):
+            print(line, flush=True)
+    if code == 0:
+        print("tasks: all checks passed")
+    return code
+
+
+def run_gates(junit_xml: Path) -> int:
     secret_service = ROOT / "scripts" / "with_secret_service.sh"
-    pytest = [str(BIN / "python"), "-m", "pytest"]
+    pytest = [str(BIN / "python"), "-m", "pytest", f"--junitxml={junit_xml}"]
     if secret_service.exists():
         # Runs the suite inside a private D-Bus session with an unlocked gnome-keyring when
         # the machine has one; the keyring integration tests skip (with the reason) otherwise.
@@ -82,21 +134,26 @@ def check() -> int:
         if code != 0:
             print(f"tasks: {name} failed (exit {code})", file=sys.stderr)
             return code
-    print("tasks: all checks passed")
     return 0
 
 
-def main() -> int:
-    task = sys.argv[1] if len(sys.argv) > 1 else ""
-    if task not in {"demo", "check"}:
+def main(argv: list[str]) -> int:
+    task = argv[0] if argv else ""
+    if task in {"-h", "--help", "help"}:
+        print(__doc__)
+        return 0
+    if task not in TASKS:
         print(__doc__, file=sys.stderr)
+        print(f"tasks: unknown task {task!r}" if task else "tasks: name a task", file=sys.stderr)
         return 2
     ensure_venv()
     if task == "demo":
-        return run_in_venv("-m", "tests.emulator.demo", *sys.argv[2:])
+        return run_in_venv("-m", "tests.emulator.demo", *argv[1:])
+    if task == "wheel":
+        return build_distributions(DIST)
     ensure_js_reader()
     return check()
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

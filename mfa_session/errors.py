@@ -50,6 +50,22 @@ class NoCodeOnStdin(MfaSessionError):
     exit_code = ExitCode.USAGE
 
 
+class LongTermSectionAsProfile(MfaSessionError):
+    fmt = (
+        "[{section}] is where the long-term key of profile {profile} is kept, not a profile "
+        "to log in: run mfa-login {command}--profile {profile}"
+    )
+    exit_code = ExitCode.USAGE
+
+
+class LongTermSectionAsTarget(MfaSessionError):
+    fmt = (
+        "--write-profile {section}: [{section}] is where the long-term key of profile "
+        "{profile} is kept, and never receives a session: name another section"
+    )
+    exit_code = ExitCode.USAGE
+
+
 class DurationOutOfRange(MfaSessionError):
     fmt = (
         "session duration {duration} from {source} is out of range: "
@@ -302,9 +318,22 @@ class UnreadableFile(MfaSessionError):
 
 
 class UnkeepableConstruct(MfaSessionError):
-    """A line the editor cannot carry over unchanged; it names the line, never its content."""
+    """A line botocore cannot read, or an edit that would not read back as written; it names
+    the line, never its content."""
 
     fmt = "{path}, line {line}: {construct}; the file was left as it was"
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class UnwritableValue(MfaSessionError):
+    """A value of the session that AWS SDKs would read in different ways once written; the
+    value itself is never shown."""
+
+    fmt = (
+        "the session's {key} ({length} characters) holds a character other than letters, "
+        "digits and + / = _ . : @ -, which AWS SDKs may read in different ways; nothing was "
+        "written"
+    )
     exit_code = ExitCode.FILE_UNSAFE
 
 

@@ -25,7 +25,7 @@ from mfa_session.rules.files import AwsSnapshot, credentials_identity
 from mfa_session.rules.flags import Check, profile_name, read_flags
 from mfa_session.rules.profile_choice import profile_without_picker
 from mfa_session.rules.profile_kinds import loginable_profiles, takes_precedence
-from mfa_session.rules.sections import StoredSession, stored_session
+from mfa_session.rules.sections import StoredSession, long_term_owner, stored_session
 from mfa_session.rules.validity import (
     DEFAULT_MIN_REMAINING,
     duration_seconds,
@@ -140,6 +140,8 @@ def _valid_session(
     if not isinstance(named, str):
         return None
     target = flags.get("--write-profile") or named
+    if long_term_owner(named) is not None or long_term_owner(target) is not None:
+        return None  # a mistake the full command names
     if takes_precedence(target, files.credentials, files.config) is not None:
         return None  # AWS tools would not use [target]: the full command refuses and says so
     minutes = min_remaining_minutes(flags.get("--min-remaining", str(DEFAULT_MIN_REMAINING)))

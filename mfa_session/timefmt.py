@@ -10,11 +10,13 @@ def format_expiration(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def parse_expiration(text: str) -> datetime | None:
+def parse_expiration(text: str, *, local: bool = False) -> datetime | None:
     """Read what we and other tools write; None when it is not a time at all.
 
-    aws-mfa writes "2026-01-02 03:04:05" (UTC, no zone); Python 3.10's fromisoformat
-    rejects a trailing Z, so it is turned into +00:00 first.
+    A time with a zone (ours, AWS's "2026-01-02T03:04:05Z", saml2aws's RFC 3339
+    "2026-01-02T05:04:05+02:00") is that time. One without a zone ("2026-01-02 03:04:05")
+    is UTC (aws-mfa), or the machine's local time when `local` (awsume). Python 3.10's
+    fromisoformat rejects a trailing Z, so it is turned into +00:00 first.
     """
     value = text.strip()
     if value.endswith(("Z", "z")):
@@ -23,8 +25,9 @@ def parse_expiration(text: str) -> datetime | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
-    if moment.tzinfo is None:
+    if moment.tzinfo is None and not local:
         moment = moment.replace(tzinfo=timezone.utc)
+    # A naive time is taken as local time by astimezone.
     return moment.astimezone(timezone.utc)
 
 

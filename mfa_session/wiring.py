@@ -238,19 +238,34 @@ class Wiring:
         self, profile: str, *, no_keyring: bool, notes: TerminalNotes
     ) -> FileOnly | KeyringFirst:
         """The vault a login asks: none when the profile keeps the file layout
-        (--no-keyring, remembered); else the keyring, the file when it cannot be used."""
+        (--no-keyring, remembered), or when the keyring has nothing to give this login
+        (`keyring_has_nothing_to_add`); else the keyring, the file when it cannot be used."""
         from mfa_session.adapters.keyring import FileOnly, KeyringFirst
         from mfa_session.rules.sections import key_section
-        from mfa_session.usecases.keyring_move import BackupRelease
+        from mfa_session.usecases.keyring_move import BackupRelease, keyring_has_nothing_to_add
 
         layout = self.layouts()
         if no_keyring:
             layout.keep_file(profile)
         if layout.keeps_file(profile):
             return FileOnly()
-        keyring = self.keyring()
         records = self.keyring_records()
         files = self.files()
+        if keyring_has_nothing_to_add(
+            profile,
+            files,
+            records,
+            self.credentials_identity(),
+            anyone_told=notes.speaks,
+        ):
+            import logging
+
+            logging.getLogger("mfa_session").debug(
+                "keyring not asked: the key is in the credentials file, no move of it into the "
+                "keyring is recorded, and there is no one to offer one to"
+            )
+            return FileOnly()  # the keyring library is not even imported
+        keyring = self.keyring()
         return KeyringFirst(
             keyring,
             lambda name: key_section(name, files.fresh().credentials) is not None,

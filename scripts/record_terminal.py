@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import sys
 import tempfile
 import time
@@ -180,6 +181,23 @@ def runs(screen: object) -> list[list[Run]]:
     return rows
 
 
+WORDS = re.compile(r"[^ ]+(?: [^ ]+)*")
+"""Text between blanks, single blanks inside it: no leading, trailing or doubled blank."""
+
+
+def words(run: Run) -> list[tuple[int, str]]:
+    """The run's text as (column, text) pieces that hold no blank a renderer could collapse.
+
+    SVG renderers do not agree on blanks: Chromium keeps them only under an xml:space on the
+    <text> itself (not one inherited from its group) and otherwise drops leading and
+    trailing blanks and makes a run of them one, and textLength then stretched what was left
+    over the whole run. Every piece is placed at its own column instead, so a blank is only
+    ever the distance between two pieces, or one blank between two words, which no renderer
+    removes.
+    """
+    return [(run.column + found.start(), found.group()) for found in WORDS.finditer(run.text)]
+
+
 def used_rows(screen: object) -> int:
     """Rows down to the last one with text or the cursor: the picture leaves out blank rows."""
     lines = screen.display  # type: ignore[attr-defined]
@@ -214,15 +232,21 @@ def render_svg(screen: object) -> str:
                     f'<rect x="{x:.1f}" y="{top + y * CELL_H:.1f}" width="{length:.1f}" '
                     f'height="{CELL_H:.1f}" fill="{run.bg}"/>'
                 )
-            if not run.text.strip():
-                continue
-            style = ' font-weight="bold"' if run.bold else ""
-            style += ' text-decoration="underline"' if run.underline else ""
-            parts.append(
-                f'<text x="{x:.1f}" y="{baseline:.1f}" fill="{run.fg}"{style} '
-                f'textLength="{length:.1f}" lengthAdjust="spacingAndGlyphs">'
-                f"{escape(run.text)}</text>"
-            )
+            if run.underline:
+                # A terminal underlines the blanks of a run too: a line under the whole run.
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{baseline + 2:.1f}" width="{length:.1f}" '
+                    f'height="1" fill="{run.fg}"/>'
+                )
+            weight = ' font-weight="bold"' if run.bold else ""
+            for column, text in words(run):
+                # textLength holds each glyph to its cell; it spans the words' own
+                # characters only, as blanks are not laid out alike in every renderer.
+                parts.append(
+                    f'<text x="{PAD + column * CELL_W:.1f}" y="{baseline:.1f}" '
+                    f'fill="{run.fg}"{weight} textLength="{len(text) * CELL_W:.1f}" '
+                    f'lengthAdjust="spacingAndGlyphs">{escape(text)}</text>'
+                )
     cursor = screen.cursor  # type: ignore[attr-defined]
     if not cursor.hidden:
         parts.append(

@@ -16,6 +16,7 @@ pytest_plugins = [
     "tests.emulator.fixtures",
     "tests.fault_proxy.fixtures",
     "tests.thirdparty.fixtures",
+    "tests.browser",
 ]
 
 # Variables that would let a test reach real credentials, a real profile or a real endpoint.

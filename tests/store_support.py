@@ -1,16 +1,19 @@
 """Shared by the store tests: the fake AWS they pass in, a login through the command, and the
-yardsticks every outcome is judged by (botocore's view, comment lines)."""
+yardsticks every outcome is judged by (botocore's view, comment lines, the bytes outside the
+written sections)."""
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import secrets
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from mfa_session.rules.ini_layout import scan
 from mfa_session.store.credentials import CredentialsStore
 from tests.fakes import FakeAws, is_whole_session
 
@@ -76,7 +79,9 @@ def botocore_view(path: Path) -> Sections:
 def comment_lines(raw: bytes) -> Counter[str]:
     text = raw.decode("utf-8", errors="replace")
     return Counter(
-        line.strip() for line in text.replace("\r", "\n").split("\n") if line.strip()[:1] == "#"
+        line.strip()
+        for line in text.replace("\r", "\n").split("\n")
+        if line.strip()[:1] in ("#", ";")
     )
 
 
@@ -120,11 +125,44 @@ def assert_only_target_changed(
         "aws_security_token",
     }
     for key, value in before.get(target, {}).items():
-        if key not in session_keys | {"expiration"}:
+        if key not in session_keys | {"expiration", "x_security_token_expires"}:
             assert after[target].get(key) == value, f"{key} in [{target}] changed"
     if moved_to is not None:
         for key in ("aws_access_key_id", "aws_secret_access_key"):
             assert after[moved_to][key] == before[target][key]
     missing = comment_lines(before_raw) - comment_lines(path.read_bytes())
     assert not missing, f"comments lost: {sorted(missing)}"
+    ours = (target,) if moved_to is None else (target, moved_to)
+    assert_outside_unchanged(before_raw, path.read_bytes(), ours)
     return after
+
+
+# A line break, then blank lines up to the end of the text: what may differ where a part
+# outside the written sections meets one of them.
+_LOOSE_END = re.compile(r"(?:\r\n|\r|\n)(?:[^\S\r\n]*(?:\r\n|\r|\n))*[^\S\r\n]*\Z")
+
+
+def outside_parts(raw: bytes, ours: tuple[str, ...]) -> list[str]:
+    """The text of the file outside the sections `ours`, cut where one of them stands (as
+    botocore's parser finds them), each piece without the line break and blank lines at its
+    end; empty pieces left out."""
+    layout = scan(raw.decode("utf-8"))
+    pieces = [""]
+    lines = layout.lines
+    for index, line in enumerate(lines):
+        in_ours = line.section in ours and any(
+            span.name in ours and span.first <= index < span.end for span in layout.spans
+        )
+        if in_ours:
+            if pieces[-1]:
+                pieces.append("")
+            continue
+        pieces[-1] += line.raw
+    return [_LOOSE_END.sub("", piece) for piece in pieces if _LOOSE_END.sub("", piece)]
+
+
+def assert_outside_unchanged(before: bytes, after: bytes, ours: tuple[str, ...]) -> None:
+    """The login's promise: every byte outside the sections it wrote is as it was, in the
+    same order; only blank lines where a part meets a written section (or the file's end),
+    and a line break added to a last line, may differ."""
+    assert outside_parts(after, ours) == outside_parts(before, ours)

@@ -4,12 +4,18 @@ A page asks for a part with a marker on a line of its own:
 
     <!-- generated: command-reference -->   every parser's usage and arguments
     <!-- generated: exit-codes -->          the ExitCode table, with each member's docstring
-    <!-- generated: troubleshooting -->     every error class: message, exit code, cause, fix
+    <!-- generated: troubleshooting -->     every error class: an example message, cause, fix
+    <!-- generated: version -->              the version mfa-login --version prints, the repository
+
+Every page's footer names that version and links the repository ([project.urls] Repository in
+pyproject.toml); the link is a plain one, as the theme's repository widget would ask the
+host's API for stars and tags from every reader's browser.
 
 The command reference comes from `cli.build_parser()` and `cli.build_subcommand_parser(name)`
 for each name in `cli.SUBCOMMANDS`, so a new command or flag appears without an edit here.
-Causes and fixes are written by hand in docs/troubleshooting.yml, keyed by class name; a class
-without an entry (or an entry without a class) stops the build, and
+Titles, causes, fixes and the example values each message is shown with are written by hand in
+docs/troubleshooting.yml, keyed by class name; a class without an entry (or an entry without a
+class, or a message field without an example value) stops the build, and
 tests/integration/test_docs.py checks the same.
 """
 
@@ -31,6 +37,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRIES_FILE = ROOT / "docs" / "troubleshooting.yml"
+PYPROJECT = ROOT / "pyproject.toml"
+EXAMPLE_VALUES = "example values"
+"""The entry of docs/troubleshooting.yml that holds the values every message shares."""
 MARKER = re.compile(r"^<!-- generated: (?P<part>[a-z-]+) -->$", re.MULTILINE)
 USAGE_WIDTH = 88
 
@@ -180,7 +189,7 @@ def error_classes() -> list[type[Any]]:
     return sorted(seen, key=order)
 
 
-def load_entries(path: Path = ENTRIES_FILE) -> dict[str, dict[str, str]]:
+def load_file(path: Path = ENTRIES_FILE) -> dict[str, Any]:
     import yaml
 
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -189,33 +198,53 @@ def load_entries(path: Path = ENTRIES_FILE) -> dict[str, dict[str, str]]:
     return data
 
 
-def entry_problems(entries: dict[str, dict[str, str]] | None = None) -> list[str]:
+def load_entries(path: Path = ENTRIES_FILE) -> dict[str, dict[str, Any]]:
+    """Class name -> its entry (title, example, cause, fix)."""
+    return {name: entry for name, entry in load_file(path).items() if name != EXAMPLE_VALUES}
+
+
+def shared_examples(path: Path = ENTRIES_FILE) -> dict[str, Any]:
+    return dict(load_file(path).get(EXAMPLE_VALUES) or {})
+
+
+def message_fields(fmt: str) -> list[str]:
+    return [field for _, field, _, _ in string.Formatter().parse(fmt) if field is not None]
+
+
+def example_message(cls: type[Any], entry: dict[str, Any], shared: dict[str, Any]) -> str:
+    """The message as a person would see it in the example case, every field filled in."""
+    # The class's own defaults stand where a raiser leaves a field out, as when it is raised.
+    values = {**shared, **getattr(cls, "defaults", {}), **(entry.get("example") or {})}
+    missing = [field for field in message_fields(cls.fmt) if field not in values]
+    if missing:
+        raise GenerationError(f"{cls.__name__}: no example value for {', '.join(missing)}")
+    return str(cls.fmt.format(**values))
+
+
+def entry_problems(
+    entries: dict[str, dict[str, Any]] | None = None, shared: dict[str, Any] | None = None
+) -> list[str]:
     """What keeps the troubleshooting list from being complete and current."""
     entries = load_entries() if entries is None else entries
-    names = [cls.__name__ for cls in error_classes()]
+    shared = shared_examples() if shared is None else shared
+    classes = error_classes()
+    names = [cls.__name__ for cls in classes]
     problems = []
-    for name in names:
-        entry = entries.get(name) or {}
-        for field in ("cause", "fix"):
+    for cls in classes:
+        entry = entries.get(cls.__name__) or {}
+        for field in ("title", "cause", "fix"):
             if not str(entry.get(field, "")).strip():
-                problems.append(f"{name}: no {field} in {ENTRIES_FILE.name}")
+                problems.append(f"{cls.__name__}: no {field} in {ENTRIES_FILE.name}")
+        try:
+            example_message(cls, entry, shared)
+        except GenerationError as err:
+            problems.append(f"{err} in {ENTRIES_FILE.name}")
     problems.extend(
         f"{name}: in {ENTRIES_FILE.name} but no such error class"
         for name in entries
         if name not in names
     )
     return problems
-
-
-def message_template(fmt: str, defaults: Any = None) -> str:
-    """The message as printed, with each field shown by name (`{reason}`), except those the
-    class fills itself when a raiser leaves them out (`defaults`): shown as they read."""
-    parts = []
-    for literal, field, _spec, _conversion in string.Formatter().parse(fmt):
-        parts.append(literal)
-        if field is not None:
-            parts.append(str(defaults[field]) if field in (defaults or {}) else "{" + field + "}")
-    return "".join(parts)
 
 
 def render_troubleshooting() -> str:
@@ -226,6 +255,7 @@ def render_troubleshooting() -> str:
     if problems:
         raise GenerationError("troubleshooting entries: " + "; ".join(problems))
     entries = load_entries()
+    shared = shared_examples()
     docs = exit_code_docs()
     classes = error_classes()
     lines: list[str] = []
@@ -236,22 +266,54 @@ def render_troubleshooting() -> str:
         lines += [f"## Exit code {code.value}: {exit_code_label(code)}", "", docs[code.name], ""]
         for cls in members:
             entry = entries[cls.__name__]
-            title = str(entry.get("title") or cls.__name__)
             lines += [
-                f"### {title}",
+                f"### {str(entry['title']).strip()}",
                 "",
                 "```text",
-                f"{PROG}: {message_template(cls.fmt, cls.defaults)}",
+                f"{PROG}: {example_message(cls, entry, shared)}",
                 "```",
                 "",
                 f"**Cause.** {str(entry['cause']).strip()}",
                 "",
                 f"**Fix.** {str(entry['fix']).strip()}",
                 "",
-                f"<small>Error class `{cls.__name__}`, exit code {code.value}.</small>",
+                f"<small>Exit code {code.value}.</small>",
                 "",
             ]
     return "\n".join(lines)
+
+
+# --- the version and the repository ----------------------------------------------------------
+
+
+def version() -> str:
+    """What `mfa-login --version` prints after the program's name."""
+    from mfa_session import __version__
+
+    return str(__version__)
+
+
+def repository_url(path: Path = PYPROJECT) -> str:
+    """[project.urls] Repository (read by pattern: tomllib is Python 3.11+, the docs 3.10+)."""
+    table = re.search(
+        r"^\[project\.urls\]\n(?P<body>(?:[^\[\n].*\n|\n)*)", path.read_text("utf-8"), re.M
+    )
+    found = re.search(
+        r'^Repository\s*=\s*"(?P<url>https://[^"]+)"', table["body"] if table else "", re.M
+    )
+    if not found:
+        raise GenerationError(f"{path.name}: [project.urls] has no https Repository URL")
+    return found["url"]
+
+
+def render_version() -> str:
+    url = repository_url()
+    return f"This is the documentation of mfa-session {version()}; its source code is at <{url}>."
+
+
+def footer() -> str:
+    url = repository_url()
+    return f'mfa-session {version()} · <a href="{url}">source code</a>'
 
 
 # --- the hook --------------------------------------------------------------------------------
@@ -260,6 +322,7 @@ PARTS: dict[str, Callable[[], str]] = {
     "command-reference": render_command_reference,
     "exit-codes": render_exit_codes,
     "troubleshooting": render_troubleshooting,
+    "version": render_version,
 }
 
 
@@ -271,6 +334,16 @@ def render_markers(markdown: str) -> str:
         return PARTS[part]()
 
     return MARKER.sub(replace, markdown)
+
+
+def on_config(config: Any) -> Any:
+    try:
+        config["copyright"] = footer()
+    except GenerationError as err:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(str(err)) from err
+    return config
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:  # noqa: ARG001 - MkDocs' hook signature

@@ -6,6 +6,7 @@ other scripts ("١٢٣٤٥٦"), which AWS would reject after a wasted round trip
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from typing import TextIO
@@ -20,6 +21,31 @@ CODE_IN_ARGUMENTS = (
     "while it is still valid: pipe it on standard input, or leave --code out to be asked"
 )
 """Said on stderr whenever --code is used (not with --quiet, which asks for silence)."""
+
+
+LINE_LIMIT = 4096
+"""Bytes read at most for one line of stdin: no code or key is anywhere near as long."""
+
+
+def one_line(stream: TextIO) -> str:
+    """The next line of `stream` and not a byte more, so that what follows it stays for
+    whoever reads the stream next: the command `exec` becomes, the next command of a shell
+    script. A text stream reads a whole buffer ahead to give one line; on a real file
+    descriptor (a pipe, a file, a terminal) this reads byte by byte up to the newline
+    instead. A stream without one (a test's StringIO) shares nothing and reads a line."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        return stream.readline()
+    data = bytearray()
+    while len(data) < LINE_LIMIT:
+        byte = os.read(fd, 1)
+        if not byte:
+            break
+        data += byte
+        if byte == b"\n":
+            break
+    return data.decode(getattr(stream, "encoding", None) or "utf-8", errors="replace")
 
 
 def code_problem(text: str) -> str | None:
@@ -55,7 +81,7 @@ class FixedCode:
 
 
 class StdinCode:
-    """One line from a pipe: `oathtool ... | mfa-login`."""
+    """One line from a pipe: `oathtool ... | mfa-login`; the rest of stdin is left unread."""
 
     interactive = False
 
@@ -63,7 +89,7 @@ class StdinCode:
         self._stream = stream
 
     def next_code(self, label: str, *, after_rejection: bool) -> str:  # noqa: ARG002 - one code
-        line = self._stream.readline()
+        line = one_line(self._stream)
         if not line.strip():
             raise NoCodeOnStdin()
         return checked_code(line)

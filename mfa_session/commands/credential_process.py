@@ -32,7 +32,9 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
     # The login machinery loads only when the command runs, never for --help.
     from mfa_session.usecases.session import SessionOptions
 
-    obtained = wiring.session(SessionOptions.from_args(args), tty_only=True).obtain()
+    obtained = wiring.session(
+        SessionOptions.from_args(args, "credential-process"), tty_only=True
+    ).obtain()
     # stdout is the SDK's; what a person should know (--code in ps, a key moved) goes to
     # stderr: seen when run by hand, dropped by an SDK.
     for notice in obtained.result.notices:

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
         command = command[1:]
     if not command:
         raise UsageError(detail="exec needs a command: mfa-login exec [--profile NAME] -- COMMAND")
-    obtained = wiring.session(SessionOptions.from_args(args)).obtain()
+    obtained = wiring.session(SessionOptions.from_args(args, "exec")).obtain()
     if obtained.result.notices or obtained.result.outcome.name == "RENEWED":
         show_result(obtained.result, wiring.stderr, wiring.environ, wiring.clock())
     become(command, session_environment(wiring.environ, obtained.credentials))

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
     from mfa_session.output.render import show_result
     from mfa_session.usecases.session import SessionOptions
 
-    obtained = wiring.session(SessionOptions.from_args(args)).obtain()
+    obtained = wiring.session(SessionOptions.from_args(args, "export")).obtain()
     if obtained.result.notices or obtained.result.outcome.name == "RENEWED":
         show_result(obtained.result, wiring.stderr, wiring.environ, wiring.clock())
     kept = kept_by_dotenv(wiring.environ) if args.format == "dotenv" else []

@@ -14,7 +14,13 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
-from mfa_session.adapters.code_sources import CODE_IN_ARGUMENTS, FixedCode, PromptedCode, StdinCode
+from mfa_session.adapters.code_sources import (
+    CODE_IN_ARGUMENTS,
+    FixedCode,
+    PromptedCode,
+    StdinCode,
+    one_line,
+)
 from mfa_session.adapters.keyring import SERVICE
 from mfa_session.commands.session_flags import (
     add_code_option,
@@ -30,6 +36,7 @@ from mfa_session.rules.regions import region_for
 from mfa_session.rules.sections import LONG_TERM_PREFIX, SESSION_PREFIX
 from mfa_session.usecases.keyring_move import move_into_keyring
 from mfa_session.usecases.login import DeviceOrigin, LoginRequest, find_device, key_in_file, login
+from mfa_session.usecases.session import refuse_long_term_sections
 from mfa_session.visible import visible
 
 if TYPE_CHECKING:
@@ -64,6 +71,7 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
     interactive = stdin.isatty() and stderr.isatty()
     prompter = wiring.prompter()
     profile = args.profile or environment_profile(wiring.environ) or "default"
+    refuse_long_term_sections(profile, None, "setup")
     # A malformed --code is said before anything else: the files, the keyring, AWS.
     codes = _code_source(args.code, interactive, stdin, prompter)
 
@@ -242,7 +250,7 @@ def _entered_key(
             )
         key_id = access_key_id.strip()
         _check_key_id(key_id)
-        secret = stdin.readline()
+        secret = one_line(stdin)
     secret = secret.strip()
     if not secret:
         raise MalformedAccessKey(what="the secret access key", reason="nothing was entered")

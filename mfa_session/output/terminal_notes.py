@@ -16,6 +16,11 @@ class TerminalNotes:
         self._terminal = None if quiet else terminal
         self._wait_seconds = wait_seconds
 
+    @property
+    def speaks(self) -> bool:
+        """Whether anything is said: a terminal to say it on, and no --quiet."""
+        return self._terminal is not None
+
     def keyring_problem(self, problem: KeyringUnusable) -> None:
         # Said where a person can act on it; scripts go on quietly from the file layout.
         # A machine with no keyring at all cannot hold an item: saying so every morning

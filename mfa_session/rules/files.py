@@ -84,18 +84,31 @@ def parse_ini(path: str | os.PathLike[str], data: bytes | None) -> Sections:
 def _parse(path: str | os.PathLike[str], data: bytes | None) -> Sections:
     if data is None:
         return {}
+    text = ini_text(path, data)
     parser = configparser.RawConfigParser()
     try:
         # newline=None: the universal newlines open() gives botocore's parser.
-        parser.read_file(io.StringIO(ini_text(path, data), newline=None), source=str(path))
+        parser.read_file(io.StringIO(text, newline=None), source=str(path))
     except configparser.Error as err:
-        raise _unreadable(path, err) from err
+        raise _not_read_by_botocore(path, text) from err
     return {name: dict(parser.items(name)) for name in parser.sections()}
 
 
+def _not_read_by_botocore(path: str | os.PathLike[str], text: str) -> Exception:
+    """The line botocore's parser refused and what it is (configparser's own message
+    quotes the line, which may hold a secret)."""
+    from mfa_session.errors import UnkeepableConstruct  # only on failure
+    from mfa_session.rules.ini_layout import scan
+
+    problem = scan(text).problem
+    if problem is None:  # configparser refused what the scan reads: say no more than that
+        return UnkeepableConstruct(path=path, line=1, construct="a file botocore cannot read")
+    return UnkeepableConstruct(path=path, line=problem.line, construct=problem.construct)
+
+
 def ini_text(path: str | os.PathLike[str], data: bytes) -> str:
-    """The text of an INI file; a byte-order mark or bytes that are not UTF-8 (no AWS tool
-    reads either) are an error naming the line. Every reader, and the store, decode here."""
+    """The text of an INI file; a byte-order mark or bytes that are not UTF-8 (botocore
+    reads neither) are an error naming the line. Every reader, and the store, decode here."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -104,8 +117,8 @@ def ini_text(path: str | os.PathLike[str], data: bytes) -> str:
         raise UnkeepableConstruct(
             path=path,
             line=data[: err.start].count(b"\n") + 1,
-            construct="bytes that are not UTF-8, which configobj cannot read: save the file "
-            "as UTF-8",
+            construct="bytes that are not UTF-8, which the AWS CLI and boto3 (botocore) cannot "
+            "read: save the file as UTF-8",
         ) from err
     if text.startswith(BYTE_ORDER_MARK):
         from mfa_session.errors import UnkeepableConstruct  # only on failure
@@ -113,8 +126,8 @@ def ini_text(path: str | os.PathLike[str], data: bytes) -> str:
         raise UnkeepableConstruct(
             path=path,
             line=1,
-            construct="a byte-order mark (BOM) at the start, which AWS tools cannot read: "
-            "save the file as UTF-8 without BOM",
+            construct="a byte-order mark (BOM) at the start, which the AWS CLI and boto3 "
+            "(botocore) cannot read: save the file as UTF-8 without BOM",
         )
     return text
 
@@ -184,12 +197,48 @@ class AwsSnapshot:
 
 
 def config_profiles(sections: Sections) -> Sections:
-    """Config sections keyed by profile name: "[profile admin]" is "admin"."""
+    """Config sections keyed by profile name, as botocore's `build_profile_map` keys them.
+
+    - `[profile NAME]` is profile NAME, the section name split into words as a shell splits
+      them (shlex): `[profile "dev team"]` is profile `dev team`, `[profile  admin ]` is
+      `admin`; a name of more or fewer than two words (`[profile a b]`, `[profile]`, an
+      unclosed quote) is no profile at all. botocore tests only that the name starts with
+      "profile", so `[profiles x]` is profile `x` too.
+    - `[default]` is profile `default`; `[profile default]` is as well, and of the two, the
+      one later in the file is used.
+    - `[sso-session NAME]`, `[services NAME]` and every other section are not profiles.
+
+    Only the config file is read this way: a credentials file's section names are profile
+    names as they stand (`[profile x]` there is a profile named "profile x").
+    """
     profiles: Sections = {}
     for section, values in sections.items():
-        if section == "default":
-            profiles.setdefault("default", values)
-        elif section.startswith("profile "):
-            # botocore lets "[profile default]" win over "[default]".
-            profiles[section[len("profile ") :].strip()] = values
+        if section.startswith("profile"):
+            name = _profile_name(section)
+            if name is not None:
+                profiles[name] = values
+        elif section == "default":
+            profiles["default"] = values
     return profiles
+
+
+_SHELL_SYNTAX = frozenset("\"'\\")
+_SHELL_BLANKS = " \t\r\n"
+"""The characters shlex splits words at (its `whitespace`)."""
+
+
+def _profile_name(section: str) -> str | None:
+    """The second word of a `[profile ...]` section name, split as shlex splits it; None
+    when the name is not two words."""
+    if _SHELL_SYNTAX.isdisjoint(section):
+        # No quote and no backslash: shlex's words are the runs between its blanks.
+        words = section.translate({ord(blank): " " for blank in _SHELL_BLANKS}).split(" ")
+        parts = [word for word in words if word]
+    else:
+        import shlex  # only for a name that quotes or escapes
+
+        try:
+            parts = shlex.split(section)
+        except ValueError:  # an unclosed quote, a backslash at the end
+            return None
+    return parts[1] if len(parts) == 2 else None

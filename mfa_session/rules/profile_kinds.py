@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from mfa_session.rules.sections import LONG_TERM_SUFFIX, holds_long_term_key
+from mfa_session.rules.sections import LONG_TERM_SUFFIX, holds_long_term_key, long_term_owner
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -154,7 +154,12 @@ def loginable_profiles(credentials: Sections, config: Sections) -> list[str]:
         elif holds_long_term_key(values):
             names.add(section)
     names.update(name for name, values in config.items() if values.get("mfa_serial"))
-    return sorted(name for name in names if profile_kind(name, credentials, config).loginable)
+    return sorted(
+        name
+        for name in names
+        # A [NAME-long-term] section holds a key for NAME: never a login target itself.
+        if long_term_owner(name) is None and profile_kind(name, credentials, config).loginable
+    )
 
 
 def sdk_differences(name: str, credentials: Sections, config: Sections) -> list[str]:

@@ -4,8 +4,12 @@ One rule each, for the login, the fast paths, `status`, `setup`, `forget` and th
 - a long-term key id starts with AKIA, a session key id with ASIA;
 - the key of profile NAME lives in [NAME-long-term] (aws-mfa's layout), else in [NAME]
   itself when that holds an AKIA key (a first run: the login moves it);
+- a [NAME-long-term] section is where a key lives, never a profile to log in nor a section
+  to receive a session (`long_term_owner`): `--profile admin-long-term` is a mistake for
+  `--profile admin`, and is neither offered by the picker nor carried out;
 - a section holds a stored session when it has a key id, a secret, a token and an
-  expiration (whether it is still valid is `validity`'s rule).
+  expiry in any form other tools write (`stored_expiration`; whether it is still valid is
+  `validity`'s rule).
 
 Standard library only: the fast paths import it before anything heavy.
 """
@@ -32,6 +36,14 @@ LONG_TERM_SUFFIX = "-long-term"
 """aws-mfa's layout: the key of profile NAME lives in [NAME-long-term]."""
 
 KEY_FIELDS = ("aws_access_key_id", "aws_secret_access_key")
+
+
+def long_term_owner(name: str) -> str | None:
+    """The profile whose long-term key [name] is for, when `name` is a NAME-long-term section:
+    such a section is never logged into, nor written with a session. None for any other name."""
+    if name.endswith(LONG_TERM_SUFFIX) and len(name) > len(LONG_TERM_SUFFIX):
+        return name[: -len(LONG_TERM_SUFFIX)]
+    return None
 
 
 def holds_long_term_key(section: Mapping[str, str]) -> bool:
@@ -85,13 +97,41 @@ class StoredSession:
         return f"StoredSession({self.access_key_id!r}, expiration={self.expiration!r})"
 
 
+AWSUME = "awsume"
+"""awsume marks the sections it writes `manager = awsume`, and writes their expiration in
+the machine's local time."""
+
+
+def stored_expiration(section: Mapping[str, str]) -> datetime | None:
+    """When the session stored in `section` ends, in every form other tools write:
+
+    - `expiration = 2026-01-02T03:04:05Z`: mfa-login's (AWS's ISO 8601, UTC);
+    - `expiration = 2026-01-02 03:04:05`: aws-mfa's, in UTC; awsume's (with
+      `manager = awsume`), in local time;
+    - `x_security_token_expires = 2026-01-02T05:04:05+02:00`: saml2aws's RFC 3339, which
+      mfa-login writes too, beside `expiration`, for shell prompts such as starship.
+
+    When both keys hold a time, the earlier one counts. None when neither does.
+    """
+    local = section.get("manager", "").strip() == AWSUME
+    times = [
+        moment
+        for moment in (
+            parse_expiration(section.get("expiration", ""), local=local),
+            parse_expiration(section.get("x_security_token_expires", "")),
+        )
+        if moment is not None
+    ]
+    return min(times) if times else None
+
+
 def stored_session(section: Mapping[str, str]) -> StoredSession | None:
     """The session stored in `section`, as every SDK reads it; None when its key id, secret,
-    token or expiration is missing."""
+    token or expiry is missing."""
     key_id = section.get("aws_access_key_id", "").strip()
     secret = section.get("aws_secret_access_key", "").strip()
     token = section.get("aws_session_token", "").strip()
-    expiration = parse_expiration(section.get("expiration", ""))
+    expiration = stored_expiration(section)
     if not (key_id and secret and token) or expiration is None:
         return None
     return StoredSession(key_id, secret, token, expiration)

@@ -1,10 +1,12 @@
 """Whether a stored session can be used: one rule for the login, its shortcut and `status`.
 
 - A section holds a session when it has a session token, no long-term (AKIA) key, and an
-  `expiration` that is a time no further ahead than any AWS session lasts: 36 hours (the
-  longest GetSessionToken grants), plus the 15 minutes a clock may be off and still sign a
-  request. A later expiration was not written as AWS answered: it is not trusted, the
-  section counts as holding no session, and a login replaces it.
+  expiry (`sections.stored_expiration`: `expiration` or `x_security_token_expires`, in
+  the forms mfa-login, aws-mfa, awsume and saml2aws write) that is a time no further ahead
+  than any AWS session lasts: 36 hours (the longest GetSessionToken grants), plus the 15
+  minutes a clock may be off and still sign a request. A later expiration was not written
+  as AWS answered: it is not trusted, the section counts as holding no session, and a login
+  replaces it.
 - It is still valid while more than the margin is left. The margin is --min-remaining
   (0 to 2160 minutes, 15 by default), but at most half of how long the profile's sessions
   last (--duration, else duration_seconds, else 43200 s): a 900-second session is used for
@@ -19,8 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from mfa_session.rules.sections import holds_long_term_key
-from mfa_session.timefmt import parse_expiration
+from mfa_session.rules.sections import holds_long_term_key, stored_expiration
 
 MIN_DURATION = 900
 MAX_DURATION = 129600
@@ -68,7 +69,7 @@ def session_expiration(section: Mapping[str, str], now: datetime) -> datetime | 
     a long-term key, an expiration that is not a time or is further ahead than AWS gives)."""
     if not section.get("aws_session_token") or holds_long_term_key(section):
         return None
-    expiration = parse_expiration(section.get("expiration", ""))
+    expiration = stored_expiration(section)
     if expiration is None or expiration - now > LONGEST_AHEAD:
         return None
     return expiration

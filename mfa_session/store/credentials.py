@@ -9,23 +9,26 @@ profile reads exactly as before, and comments stay. One `write_session`:
 2. takes an exclusive lock on `<name>.lock` beside the file, waiting at most
    `lock_timeout` seconds ("another mfa-login is writing this file"), and reads the file
    again under it;
-3. refuses constructs configobj cannot carry over (a `;` comment, an indented continuation
-   line, `[ name ]`, ...), naming the line (store.verify);
-4. edits one section with configobj (store.edit), refusing a section that holds a long-term
-   `AKIA` key, that another tool manages, or whose name cannot be written;
+3. refuses a file botocore cannot read (a byte-order mark, bytes that are not UTF-8, a
+   section or key twice, ...), naming the line (rules.files);
+4. cuts the section(s) it writes out of the text where botocore finds them, edits them with
+   configobj and puts them back (store.edit), refusing a section that holds a long-term
+   `AKIA` key, that another tool manages, or whose name cannot be written; every other byte
+   stays;
 5. keeps one backup, `<name>.mfa-login-backup` (mode 0600), written before the first
    change of each day: restore it with `cp -p <name>.mfa-login-backup <name>`. While it
    holds the last plaintext copy of a key that left the file for the keyring
    (`backup_keeps`), it is not replaced; `drop_from_backup` ends that;
 6. writes a temp file in the same folder with the file's mode and group (a mode open to
    group or others is tightened to 0600, with a notice; a new file is 0600 in a 0700
-   folder), fsyncs it, checks it with botocore's own loader, renames it over the file and
-   fsyncs the folder (store.files).
+   folder), fsyncs it, checks it (store.verify: botocore reads it as before plus our keys,
+   every comment is there, every byte outside our sections is the same), renames it over
+   the file and fsyncs the folder (store.files).
 
 `check_session_write` applies the same rules to the bytes the login already read, with
 the standard library alone, before the code is spent.
 
-docs/files.md describes the same for users, with what configobj changes in the layout.
+docs/files.md describes the same for users: what is kept byte for byte, what is written.
 """
 
 from __future__ import annotations
@@ -42,12 +45,11 @@ from mfa_session.errors import (
     BackupHoldsUnconfirmedKey,
     DanglingLink,
     OwnedByAnotherUser,
-    UnkeepableConstruct,
     UnreadableFile,
     WriteFailed,
 )
 from mfa_session.models import LongTermCopy, LongTermKey, SessionCredentials, WriteReport
-from mfa_session.rules.files import ini_text
+from mfa_session.rules.files import ini_text, parse_ini
 from mfa_session.rules.regular import read_regular
 from mfa_session.store.files import (
     PRIVATE_DIR,
@@ -62,12 +64,14 @@ from mfa_session.store.files import (
     remove_stale_temps,
     write_atomically,
 )
-from mfa_session.store.refusals import find_pitfall, refuse_target
+from mfa_session.store.refusals import refuse_target
 
 if TYPE_CHECKING:
-    from configobj import ConfigObj
+    from mfa_session.store.edit import Edit
 
-    from mfa_session.store import verify as store_verify
+Sections = dict[str, dict[str, str]]
+Change = Callable[[str, Sections], "Edit"]
+"""An edit of the file's text, given the text and the file as botocore reads it."""
 
 __all__ = ["CredentialsStore", "LongTermCopy", "WriteReport"]
 
@@ -112,15 +116,13 @@ class CredentialsStore:
         The login asks this before the code is asked for and before any request, so a
         refusal known in advance (a long-term key or another tool's keys in the target, a
         section name that cannot be written, a file or folder that cannot be written, a lock
-        held too long, a construct the edit cannot keep) never costs a code. It judges
-        `current`, the file's bytes as this run read them (None: read them now), by the
-        rules of `refusals`, waits for the lock as the write would, and makes (and removes)
-        a temp file beside the file. configobj and botocore are not needed for any of it, so
-        they load while the code is typed (`preload`); the write checks everything again
-        under its lock, with both.
+        held too long, a file botocore cannot read) never costs a code. It judges `current`,
+        the file's bytes as this run read them (None: read them now), by the rules of
+        `rules.files` and `refusals`, waits for the lock as the write would, and makes (and
+        removes) a temp file beside the file. configobj and botocore are not needed for any
+        of it, so they load while the code is typed (`preload`); the write checks everything
+        again under its lock, with both.
         """
-        from mfa_session.rules.files import parse_ini
-
         move_to = keep_long_term_in.section if keep_long_term_in is not None else None
         try:
             real = self._real_path()
@@ -135,7 +137,6 @@ class CredentialsStore:
                 _check_creatable(real.parent)
                 return
             original = _read(real) if current is None else current
-            find_pitfall(real, ini_text(real, original))
             sections = parse_ini(real, original)
             long_term = sections.get(move_to, {}) if move_to is not None else {}
             refuse_target(target, sections.get(target, {}), move_to, long_term)
@@ -159,28 +160,27 @@ class CredentialsStore:
     @staticmethod
     def _session_change(
         target: str, session: SessionCredentials, keep_long_term_in: LongTermCopy | None
-    ) -> Callable[[ConfigObj], store_verify.Expected]:
-        def change(document: ConfigObj) -> store_verify.Expected:
+    ) -> Change:
+        def change(text: str, sections: Sections) -> Edit:
             from mfa_session.store.edit import apply_session
-            from mfa_session.store.verify import Expected
 
-            return Expected(written=apply_session(document, target, session, keep_long_term_in))
+            return apply_session(text, sections, target, session, keep_long_term_in)
 
         return change
 
     def remove_long_term(self, key: LongTermKey) -> WriteReport:
         """Delete `key` from its section once it is kept elsewhere (the keyring).
 
-        Only the two key lines go; other values (aws_mfa_device), comments and a commented
-        header stay. The backup is left holding the key (or is made from the file as it was,
-        when it does not): the last plaintext copy, until `drop_from_backup`.
+        Only the two keys' lines go; other values (aws_mfa_device), comments and a commented
+        header stay, and so does every other byte of the file. The backup is left holding the
+        key (or is made from the file as it was, when it does not): the last plaintext copy,
+        until `drop_from_backup`.
         """
 
-        def change(document: ConfigObj) -> store_verify.Expected:
+        def change(text: str, sections: Sections) -> Edit:
             from mfa_session.store.edit import remove_long_term
-            from mfa_session.store.verify import Expected
 
-            return Expected(removed=remove_long_term(document, key.section, key.access_key_id))
+            return remove_long_term(text, sections, [key.section], key.access_key_id)
 
         return self._edit(change, key_leaving=key)
 
@@ -204,12 +204,16 @@ class CredentialsStore:
                 content = _read(backup)
                 if secret not in content:
                     return True
-                document = store_edit.parse(backup, content)
-                for name in list(document.sections):
-                    held = store_edit.view(document[name]).get("aws_access_key_id")
-                    if held == key.access_key_id:
-                        store_edit.remove_long_term(document, name, key.access_key_id)
-                new_bytes = store_edit.render(document)
+                sections = parse_ini(backup, content)
+                holding = [
+                    name
+                    for name, values in sections.items()
+                    if values.get("aws_access_key_id") == key.access_key_id
+                ]
+                edit = store_edit.remove_long_term(
+                    ini_text(backup, content), sections, holding, key.access_key_id
+                )
+                new_bytes = edit.text.encode("utf-8")
                 if secret in new_bytes:
                     return False
                 private = Ownership(PRIVATE_FILE, info.st_uid, info.st_gid)
@@ -220,13 +224,13 @@ class CredentialsStore:
 
     def _edit(
         self,
-        change: Callable[[ConfigObj], store_verify.Expected],
+        change: Change,
         *,
         key_leaving: LongTermKey | None = None,
     ) -> WriteReport:
         """One locked, checked, atomic read-modify-write of the file."""
-        # configobj and botocore load here, before the lock and off the still-valid path.
-        from mfa_session.store import edit as store_edit
+        # configobj and botocore load here (verify imports edit), before the lock and off the
+        # still-valid path.
         from mfa_session.store import verify as store_verify
 
         try:
@@ -245,11 +249,11 @@ class CredentialsStore:
                 remove_stale_temps(real)
                 original = _read(real)
                 text = ini_text(real, original)
-                layout = find_pitfall(real, text)
-                before = _botocore_before(real, text)
-                document = store_edit.parse(real, original)
-                expected = change(document)
-                new_bytes = store_edit.render(document)
+                # The file as botocore reads it, from the text read under the lock (it is
+                # configparser's RawConfigParser over the same text, universal newlines).
+                before = parse_ini(real, original)
+                edit = change(text, before)
+                new_bytes = edit.text.encode("utf-8")
                 ownership = _ownership(real, notices)
                 kept = self.backup_keeps()
                 if key_leaving is not None:
@@ -258,9 +262,7 @@ class CredentialsStore:
                     keep_daily_backup(real, original, ownership, self.today())
 
                 def check(temp: Path) -> None:
-                    store_verify.verify_edit(
-                        real, before, layout, temp, new_bytes.decode("utf-8"), expected
-                    )
+                    store_verify.verify_edit(real, before, text, temp, edit.text, edit)
 
                 write_atomically(real, new_bytes, ownership, check)
         except OSError as err:
@@ -332,35 +334,6 @@ def _check_creatable(folder: Path) -> None:
         ancestor = ancestor.parent
     if not (ancestor.is_dir() and os.access(ancestor, os.W_OK | os.X_OK)):
         raise WriteFailed(path=folder, reason=f"{ancestor} cannot be written by this user")
-
-
-def _botocore_before(real: Path, text: str) -> dict[str, dict[str, str]]:
-    """The file as botocore reads it, from the text this edit read under the lock.
-
-    botocore's loader (configloader.raw_config_parse, without sub-sections) is
-    configparser's RawConfigParser over the file's text with universal newlines, and the
-    text is parsed here the same way rather than the file read a second time. The edited
-    file itself is read by botocore's loader, in `verify`.
-    """
-    import configparser
-    import io
-
-    parser = configparser.RawConfigParser()
-    try:
-        parser.read_file(io.StringIO(text, newline=None), source=str(real))
-    except configparser.Error as err:
-        raise UnkeepableConstruct(
-            path=real, line=_error_line(err), construct="a line AWS tools cannot read"
-        ) from err
-    return {name: dict(parser.items(name)) for name in parser.sections()}
-
-
-def _error_line(err: Exception) -> int:
-    line = getattr(err, "lineno", None)
-    errors = getattr(err, "errors", None)
-    if line is None and errors:
-        line = errors[0][0]
-    return int(line) if line else 1
 
 
 def _ownership(real: Path, notices: list[str]) -> Ownership:

@@ -1,6 +1,6 @@
-"""The backstop after the edit: botocore's own loader reads the new file, and any
-difference outside the sections being written, or a comment line that went missing, is
-refused before the rename.
+"""The backstop after the edit, before the rename: botocore's own loader reads the new file,
+which must read as the old one plus exactly our keys; every comment line must still be
+there; and every byte outside the sections the edit wrote must be as it was.
 
 Imported only when a login writes (it loads botocore), never on a fast path.
 """
@@ -8,89 +8,144 @@ Imported only when a login writes (it loads botocore), never on a fast path.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from botocore.configloader import raw_config_parse
 from botocore.exceptions import ConfigParseError
 
 from mfa_session.errors import UnkeepableConstruct
-from mfa_session.store.refusals import Layout, split_lines
+from mfa_session.rules.ini_layout import IniLayout, Line, scan
+from mfa_session.store.edit import Edit
 
 Sections = dict[str, dict[str, str]]
 
 
 def botocore_view(path: Path) -> Sections:
-    """The file exactly as every AWS SDK reads it (botocore's loader, no sub-sections)."""
+    """The file exactly as botocore reads it (its loader, no sub-sections)."""
     return raw_config_parse(str(path), parse_subsections=False)
 
 
-@dataclass(frozen=True)
-class Expected:
-    """What the edited sections must read after the edit; everything else reads as before."""
-
-    written: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    """Section -> keys this edit set, with the values botocore must read back."""
-    removed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    """Section -> keys this edit removed (a section left empty may go too)."""
-
-
 def verify_edit(
-    real: Path,
-    before: Sections,
-    layout: Layout,
-    new_file: Path,
-    new_text: str,
-    expected: Expected,
+    real: Path, before: Sections, old_text: str, new_file: Path, new_text: str, edit: Edit
 ) -> None:
-    """Refuse unless botocore reads the new file as the old one plus exactly our keys."""
+    """Refuse unless botocore reads the new file as the old one plus exactly our keys, every
+    comment stays, and the text outside our sections is the old text."""
+    old = scan(old_text)
     try:
         after = botocore_view(new_file)
     except ConfigParseError as err:
         raise UnkeepableConstruct(
             path=real, line=error_line(err), construct="the edited file would not parse"
         ) from err
+    _check_values(real, old, before, after, edit)
+    new = scan(new_text)
+    _check_comments(real, old, new)
+    _check_outside(real, old, new, edit.ours)
+
+
+def _check_values(
+    real: Path, layout: IniLayout, before: Sections, after: Sections, edit: Edit
+) -> None:
     for name in sorted(set(before) | set(after)):
         old = dict(before.get(name, {}))
         new = dict(after.get(name, {}))
-        for key, value in expected.written.get(name, {}).items():
+        for key, value in edit.written.get(name, {}).items():
             if new.get(key) != value:
                 raise UnkeepableConstruct(
                     path=real,
-                    line=layout.line_of(name, key),
+                    line=line_of(layout, name, key),
                     construct=f"{key} in [{name}] would not read back as written",
                 )
             old.pop(key, None)
             new.pop(key, None)
-        for key in expected.removed.get(name, ()):
+        for key in edit.removed.get(name, ()):
             if key in new:
                 raise UnkeepableConstruct(
                     path=real,
-                    line=layout.line_of(name, key),
+                    line=line_of(layout, name, key),
                     construct=f"{key} in [{name}] would still be there after removing it",
                 )
             old.pop(key, None)
-        if name in expected.written and name not in before:
+        if name in edit.written and name not in before:
             continue
         if old != new:
             key = next(k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k))
             raise UnkeepableConstruct(
                 path=real,
-                line=layout.line_of(name, key),
+                line=line_of(layout, name, key),
                 construct=f"{key} in [{name}] would read differently after the edit",
             )
-    _check_comments(real, layout, new_text)
 
 
-def _check_comments(real: Path, layout: Layout, new_text: str) -> None:
-    kept = Counter(line.strip() for line in split_lines(new_text) if line.strip().startswith("#"))
-    for number, comment in layout.comments:
-        if kept[comment] == 0:
+def _check_comments(real: Path, old: IniLayout, new: IniLayout) -> None:
+    kept = Counter(line.text.strip() for line in new.lines if line.kind == "comment")
+    for line in old.lines:
+        if line.kind != "comment":
+            continue
+        if kept[line.text.strip()] == 0:
             raise UnkeepableConstruct(
-                path=real, line=number, construct="this comment would be lost"
+                path=real, line=line.number, construct="this comment would be lost"
             )
-        kept[comment] -= 1
+        kept[line.text.strip()] -= 1
+
+
+def _check_outside(real: Path, old: IniLayout, new: IniLayout, ours: tuple[str, ...]) -> None:
+    """Every part of the file outside our sections (the lines before the first header, each
+    other section from its header to the next) is the same, in the same order, byte for
+    byte; only where such a part meets one of ours or the end of the file may blank lines
+    at its end, and the line ending of its last line, differ."""
+    old_parts = _outside(old, ours)
+    new_parts = _outside(new, ours)
+    for index, (was, now) in enumerate(zip(old_parts, new_parts, strict=False)):
+        loose = was[2] or now[2]
+        if was[0] != now[0] or _bytes(was[1], loose) != _bytes(now[1], loose):
+            lines = was[1] or now[1]
+            raise UnkeepableConstruct(
+                path=real,
+                line=lines[0].number if lines else 1,
+                construct=f"part {index + 1} outside the written sections would change",
+            )
+    if len(old_parts) != len(new_parts):
+        raise UnkeepableConstruct(
+            path=real, line=1, construct="the sections outside the written ones would change"
+        )
+
+
+_Part = tuple[str | None, list[Line], bool]
+
+
+def _outside(layout: IniLayout, ours: tuple[str, ...]) -> list[_Part]:
+    """(section name or None for the lines before the first header, its lines, whether one
+    of ours or the end of the file comes next) for every part outside `ours`."""
+    preamble = layout.lines[: layout.preamble_end()]
+    first_ours = not layout.spans or layout.spans[0].name in ours
+    parts: list[_Part] = [(None, preamble, first_ours)]
+    for index, span in enumerate(layout.spans):
+        if span.name in ours:
+            continue
+        following = layout.spans[index + 1] if index + 1 < len(layout.spans) else None
+        loose = following is None or following.name in ours
+        parts.append((span.name, layout.lines[span.first : span.end], loose))
+    return parts
+
+
+def _bytes(lines: list[Line], loose: bool) -> str:
+    if not loose:
+        return "".join(line.raw for line in lines)
+    kept = list(lines)
+    while kept and not kept[-1].text.strip():
+        kept.pop()
+    return "".join(line.raw for line in kept[:-1]) + (kept[-1].text if kept else "")
+
+
+def line_of(layout: IniLayout, section: str, key: str | None = None) -> int:
+    span = layout.span(section)
+    if span is None:
+        return 1
+    for line in layout.lines[span.first : span.end]:
+        if key is not None and line.kind == "option" and line.key == key:
+            return line.number
+    return layout.lines[span.first].number
 
 
 def error_line(err: Exception) -> int:

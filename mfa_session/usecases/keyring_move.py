@@ -18,6 +18,7 @@ from mfa_session.interfaces import BackupEditor, Confirm, KeyKeeper, PlaintextRe
 from mfa_session.journal import JOURNAL, WriteJournal
 from mfa_session.models import KeySource, LongTermKey
 from mfa_session.rules.files import AwsSnapshot
+from mfa_session.rules.sections import key_section
 from mfa_session.store.files import BACKUP_SUFFIX
 from mfa_session.usecases.login import key_in_file
 
@@ -95,6 +96,32 @@ class BackupRelease:
             log.debug("removed the plaintext copy of %s from the backup", key.access_key_id)
         else:
             log.debug("the backup still holds %s outside its key lines", key.access_key_id)
+
+
+def keyring_has_nothing_to_add(
+    profile: str,
+    files: AwsSnapshot,
+    records: KeyringRecords,
+    credentials: str,
+    *,
+    anyone_told: bool,
+) -> bool:
+    """True when a login need not ask the keyring at all: the credentials file holds the
+    profile's long-term key, the state file records no move of this file's key for the
+    profile into the keyring, and no one is told anything (no terminal, or --quiet).
+
+    Every key mfa-login puts into the keyring is recorded (`move_into_keyring`, and the
+    rename of an item of the old name), so without a record the keyring holds no key of this
+    file's profile that the file lacks. What else a keyring could give such a login is
+    for a person at a terminal only: the offer to move the key (`offer_move`) and the line
+    saying the keyring is locked or failing. Off a terminal the login reads the file's key
+    as it would after any keyring failure, and the keyring library is never loaded.
+    """
+    if anyone_told:
+        return False
+    if key_section(profile, files.credentials) is None:
+        return False
+    return records.moved_key(credentials, profile) is None
 
 
 def offer_move(

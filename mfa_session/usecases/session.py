@@ -20,7 +20,12 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from mfa_session.errors import NoRoleArn, SessionNotUsed
+from mfa_session.errors import (
+    LongTermSectionAsProfile,
+    LongTermSectionAsTarget,
+    NoRoleArn,
+    SessionNotUsed,
+)
 from mfa_session.interfaces import (
     AwsApi,
     CodeSource,
@@ -44,6 +49,7 @@ from mfa_session.rules.files import AwsSnapshot
 from mfa_session.rules.flags import FROM_CONFIG
 from mfa_session.rules.profile_kinds import merged_profile, precedence_text, takes_precedence
 from mfa_session.rules.regions import region_for
+from mfa_session.rules.sections import long_term_owner
 from mfa_session.rules.validity import DEFAULT_MIN_REMAINING
 from mfa_session.usecases.login import LoginRequest, login, still_valid
 
@@ -75,11 +81,13 @@ class SessionOptions:
     role_session_name: str | None = None
     no_keyring: bool = False
     quiet: bool = False
+    command_name: str = ""
+    """The command asked for ("" for the login, "export", ...), to name it in advice."""
 
     @classmethod
-    def from_args(cls, args: argparse.Namespace) -> SessionOptions:
+    def from_args(cls, args: argparse.Namespace, command_name: str = "") -> SessionOptions:
         given = {f.name: getattr(args, f.name) for f in fields(cls) if hasattr(args, f.name)}
-        return cls(**given)
+        return cls(**{**given, "command_name": command_name})
 
 
 @dataclass(frozen=True)
@@ -107,7 +115,9 @@ class SessionPlan:
 
 
 def plan_session(options: SessionOptions, profile: str, files: AwsSnapshot) -> SessionPlan:
-    """The requests for `profile`: the login's, and with --assume-role the role's."""
+    """The requests for `profile`: the login's, and with --assume-role the role's. A
+    NAME-long-term section as the profile or the target is refused before anything else."""
+    refuse_long_term_sections(profile, options.write_profile, options.command_name)
     minimum = timedelta(minutes=options.min_remaining)
     role_arn = _role_arn(options.assume_role, profile, files)
     request = LoginRequest(
@@ -132,6 +142,19 @@ def plan_session(options: SessionOptions, profile: str, files: AwsSnapshot) -> S
     )
     name = options.role_session_name or default_session_name(profile)
     return SessionPlan(request, wanted, RoleRequest(role_arn, role_target, name))
+
+
+def refuse_long_term_sections(profile: str, write_profile: str | None, command_name: str) -> None:
+    """[NAME-long-term] holds a key: logging into it would move that key to
+    [NAME-long-term-long-term] and put a session in its place, and NAME would break. The
+    mistake is said as one, with the command that was meant (rules.sections)."""
+    owner = long_term_owner(profile)
+    if owner is not None:
+        command = f"{command_name} " if command_name else ""
+        raise LongTermSectionAsProfile(section=profile, profile=owner, command=command)
+    owner = long_term_owner(write_profile) if write_profile else None
+    if write_profile and owner is not None:
+        raise LongTermSectionAsTarget(section=write_profile, profile=owner)
 
 
 def default_session_name(profile: str) -> str:

@@ -12,15 +12,18 @@ from __future__ import annotations
 import io
 import json
 import os
+import time
 from pathlib import Path
 
 import pexpect
 import pytest
 
 from mfa_session.adapters.keyring import SERVICE, item_name
+from mfa_session.adapters.state_file import KeyringRecords, StateFile, state_path
 from tests.conftest import Home
 from tests.e2e.helpers import command_env, mfa_login, write_config, write_long_term
 from tests.emulator import EmulatedUser, Emulator
+from tests.emulator.totp import STEP_SECONDS
 from tests.keyring_backends import DISK, SESSION_ONLY, KeyringFile
 
 pytestmark = pytest.mark.e2e
@@ -111,7 +114,9 @@ def test_two_credentials_files_with_one_profile_name_keep_two_keyring_items(
     assert disk_keyring[item_of(other, "admin")] == key_json(second)
     assert aws_user.secret_access_key not in home.credentials.read_text(encoding="utf-8")
 
-    # Each file's login signs with its own key.
+    # Each file's login signs with its own key. Its code is the previous step's (AWS takes
+    # one step either side): setup sent the next step's, which becomes the current one when a
+    # step ends between the two, and a spent code is refused.
     emulator.reset_counts()
     run = mfa_login(
         emulator,
@@ -119,7 +124,7 @@ def test_two_credentials_files_with_one_profile_name_keep_two_keyring_items(
         "admin",
         "--force",
         "--code",
-        aws_user.code(),
+        aws_user.code(at=time.time() - STEP_SECONDS),
         env=keyring_env(emulator),
     )
     assert run.code == 0, run.stderr
@@ -447,18 +452,31 @@ def test_forget_removes_a_damaged_item_it_tells_people_to_forget(
 # --- a keyring setup and forget cannot use ---------------------------------------------------
 
 
-def test_setup_with_a_plaintext_keyring_stops_before_asking_aws(
-    home: Home, emulator: Emulator, aws_user: EmulatedUser
+@pytest.mark.parametrize(
+    ("backend", "message"),
+    [
+        pytest.param(
+            "tests.keyring_backends.PlaintextKeyring", "keeps secrets in a plain file", id="plain"
+        ),
+        pytest.param("keyring.backends.fail.Keyring", "no OS keyring is available", id="none"),
+        pytest.param(
+            "tests.keyring_backends.LockedKeyring", "the OS keyring is locked", id="locked"
+        ),
+    ],
+)
+def test_setup_with_a_keyring_it_cannot_use_stops_before_asking_aws(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, backend: str, message: str
 ) -> None:
-    """setup asked AWS twice (GetCallerIdentity, ListMFADevices) before it found that the
-    keyring keeps secrets in a plain file: that is said first now, with nothing sent."""
+    """setup asked AWS twice (GetCallerIdentity, ListMFADevices) before it found that there
+    is no keyring, or one that keeps secrets in a plain file: that is said first now, with
+    nothing sent."""
     write_long_term(home, "admin", aws_user, layout="long-term")
     before = home.credentials.read_bytes()
 
-    code, err = setup(emulator, aws_user, backend="tests.keyring_backends.PlaintextKeyring")
+    code, err = setup(emulator, aws_user, backend=backend)
 
     assert code == 8, err
-    assert "keeps secrets in a plain file" in err
+    assert message in err
     assert "AWS accepts" not in err
     assert emulator.request_count(aws_user.access_key_id) == 0
     assert home.credentials.read_bytes() == before
@@ -491,3 +509,44 @@ def test_forget_with_a_keyring_out_of_use_never_suggests_no_keyring(
         "nothing was removed"
     )
     assert len(run.stderr.splitlines()) == 1
+
+
+# --- when a login asks the keyring --------------------------------------------------------------
+
+
+def test_off_a_terminal_a_file_key_without_a_recorded_move_is_used_and_the_keyring_not_asked(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, disk_keyring: KeyringFile
+) -> None:
+    """The file holds admin's key and the state file records no move of it into the keyring:
+    off a terminal the keyring has nothing to give (no offer, no warning), so it is not asked,
+    even when this file's item holds a key (one stored by a setup cut short before its record).
+    Once the move is recorded, the keyring's key is the one used again."""
+    second = emulator.create_user(f"{aws_user.name}-b")
+    write_long_term(home, "admin", aws_user, layout="long-term")
+    disk_keyring[item_of(home.credentials, "admin")] = key_json(second)
+
+    run = mfa_login(
+        emulator, "--profile", "admin", "--code", aws_user.code(), env=keyring_env(emulator)
+    )
+
+    assert run.code == 0, run.stderr
+    assert emulator.request_count(aws_user.access_key_id, "GetSessionToken") == 1
+    assert emulator.request_count(second.access_key_id) == 0
+
+    credentials = os.path.realpath(home.credentials)
+    records = KeyringRecords(StateFile(state_path(os.environ), credentials))
+    records.record_moved(credentials, "admin", second.access_key_id)
+    again = mfa_login(
+        emulator,
+        "--profile",
+        "admin",
+        "--force",
+        "--device",
+        second.mfa_serials[0],
+        "--code",
+        second.code(),
+        env=keyring_env(emulator),
+    )
+
+    assert again.code == 0, again.stderr
+    assert emulator.request_count(second.access_key_id, "GetSessionToken") == 1

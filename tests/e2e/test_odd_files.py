@@ -132,8 +132,8 @@ def test_a_fifo_as_the_config_file_reads_as_no_config_file(
 
 
 BOM_MESSAGE = (
-    "line 1: a byte-order mark (BOM) at the start, which AWS tools cannot read: save the file "
-    "as UTF-8 without BOM; the file was left as it was"
+    "line 1: a byte-order mark (BOM) at the start, which the AWS CLI and boto3 (botocore) "
+    "cannot read: save the file as UTF-8 without BOM; the file was left as it was"
 )
 
 

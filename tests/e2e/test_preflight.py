@@ -71,8 +71,8 @@ def refused_before_any_request(
         pytest.param(
             "",
             ("--write-profile", " ops"),
-            "the section name ' ops' cannot be written to the credentials file: configobj "
-            "drops spaces at its start or end, which makes it another section; choose another "
+            "the section name ' ops' cannot be written to the credentials file: aws-sdk-go-v2 "
+            "drops spaces at its start or end, which makes it another profile; choose another "
             "--write-profile",
             id="name-with-a-space",
         ),
@@ -110,10 +110,12 @@ def test_a_refusal_known_in_advance_spends_no_code(
     refused_before_any_request(run, home, emulator, aws_user, raw, message)
 
 
-def test_a_construct_the_edit_cannot_keep_spends_no_code(
+def test_a_file_botocore_cannot_read_spends_no_code(
     home: Home, emulator: Emulator, aws_user: EmulatedUser
 ) -> None:
-    raw = prepared(home, aws_user, "[other]\n; a comment\n")
+    """A section twice: the AWS CLI and boto3 cannot read the file, so it is not written."""
+    raw = prepared(home, aws_user, "[other]\nx = 1\n[other]\ny = 2\n")
+    first = raw[: raw.index(b"[other]")].count(b"\n") + 1
 
     run = mfa_login(emulator, "--profile", "admin", "--code", aws_user.code())
 
@@ -123,8 +125,9 @@ def test_a_construct_the_edit_cannot_keep_spends_no_code(
         emulator,
         aws_user,
         raw,
-        f"{home.credentials}, line 6: a ';' comment, which configobj cannot keep: start it with "
-        "'#' instead; the file was left as it was",
+        f"{home.credentials}, line {first + 2}: a second [other] section (the first is on "
+        f"line {first}), which the AWS CLI and boto3 (botocore) cannot read: merge the two; "
+        "the file was left as it was",
     )
 
 

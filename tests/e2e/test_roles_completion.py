@@ -189,10 +189,13 @@ HOSTILE_NAMES = ("$(touch pwned)", "`touch pwned2`", "dev team")
 
 
 def hostile_profiles(home: Home, tmp_path: Path) -> Path:
-    """The profiles, and an empty folder to complete in: a name that runs leaves a file."""
+    """The profiles, and an empty folder to complete in: a name that runs leaves a file.
+
+    Each name is quoted in its section, as botocore needs it: unquoted, `[profile dev team]`
+    splits into three words and is no profile to botocore, nor to mfa-login."""
     home.config.write_text(
         "".join(
-            f"[profile {name}]\nmfa_serial = arn:aws:iam::123456789012:mfa/x\n\n"
+            f'[profile "{name}"]\nmfa_serial = arn:aws:iam::123456789012:mfa/x\n\n'
             for name in HOSTILE_NAMES
         ),
         encoding="utf-8",

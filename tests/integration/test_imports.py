@@ -18,6 +18,8 @@ import pytest
 
 from mfa_session import cli
 from tests.conftest import Home
+from tests.e2e.helpers import command_env, write_config, write_long_term
+from tests.emulator import EmulatedUser, Emulator
 
 MFA_LOGIN = str(Path(sys.executable).with_name("mfa-login"))
 
@@ -198,3 +200,22 @@ def test_status_imports_no_sdk_nor_prompt() -> None:
     if "status" not in cli.SUBCOMMANDS:
         pytest.skip("mfa-login has no 'status' command in this build yet")
     assert not imported("status") & THIRD_PARTY
+
+
+def test_a_forced_login_off_a_terminal_from_a_file_key_imports_no_keyring(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    """With the key in the credentials file, no move of it into the keyring recorded, and no
+    terminal to offer a move or show a keyring's problem on, the keyring has nothing to give
+    the login: keyring (its backend discovery reads every installed package's entry points)
+    is never imported, and the login's peak memory stays at the bare boto3 script's."""
+    write_long_term(home, "admin", aws_user, layout="long-term")
+    write_config(home, f"[profile admin]\nmfa_serial = {aws_user.mfa_serials[0]}\n")
+    env = command_env(emulator)
+    del env["PYTHON_KEYRING_BACKEND"]  # keyring left to choose, as on a person's machine
+
+    modules = imported("--profile", "admin", "--force", "--code", aws_user.code(), env=env)
+
+    assert "mfa_session.usecases.login" in modules  # a login ran
+    assert emulator.request_count(aws_user.access_key_id, "GetSessionToken") == 1
+    assert not modules & {"keyring", "secretstorage", "jeepney", "importlib_metadata"}

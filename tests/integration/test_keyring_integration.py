@@ -31,7 +31,12 @@ SECRET_SERVICE = "keyring.backends.SecretService.Keyring"
 WRAPPER = Path(__file__).resolve().parents[2] / "scripts" / "with_secret_service.sh"
 
 
-def _unreachable_reason() -> str | None:
+def unreachable_reason() -> str | None:
+    """Why no Secret Service can be used here: the real cause, as the wrapper found it (no
+    gnome-keyring), before the symptom (no D-Bus session)."""
+    missing_tools = os.environ.get("MFA_SESSION_NO_SECRET_SERVICE")
+    if missing_tools:
+        return missing_tools
     if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         return "no D-Bus session (run pytest inside scripts/with_secret_service.sh)"
     try:
@@ -49,7 +54,7 @@ def _unreachable_reason() -> str | None:
 @pytest.fixture
 def secret_service(home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A profile name unique to the test, and keyring left to choose its backend itself."""
-    reason = _unreachable_reason()
+    reason = unreachable_reason()
     if reason is not None:
         if os.environ.get("MFA_SESSION_REQUIRE_KEYRING") == "1":
             pytest.fail(f"MFA_SESSION_REQUIRE_KEYRING=1 but {reason}")

@@ -223,7 +223,25 @@ def test_files_botocore_cannot_read_go_and_js_read(
 
 # Hand-written corpus files the readers do not all read alike; every other file they do.
 CORPUS_DISAGREEMENTS: dict[str, dict[str, set[str]]] = {
+    "ok_blank_lines_inside_a_value.ini": {
+        "go": {"other: value role_arn"},
+        "js": {"other: value role_arn"},
+    },
+    "ok_colon_delimiter_in_another_section.ini": {"js": {"other: profile"}},
+    "ok_continuation_line_in_another_section.ini": {
+        "go": {"other: value role_arn"},
+        "js": {"other: value role_arn"},
+    },
+    "ok_deeper_indent_in_another_section.ini": {
+        "go": {"other: region"},
+        "js": {"other: region", "other: value output"},
+    },
+    "ok_default_section_twice.ini": {
+        "go": {"DEFAULT: profile", "work-long-term: region"},
+        "js": {"DEFAULT: profile", "work-long-term: region", "work-long-term: value output"},
+    },
     "ok_empty_values.ini": {"js": {"other: profile"}},
+    "ok_first_run_moves_odd_lines.ini": {"js": {"work: credentials"}},
     "ok_hash_after_a_space_in_a_value.ini": {"go": {"other: region"}, "js": {"other: region"}},
     "ok_managed_by_us.ini": {"js": {"work: error"}},
     "ok_mixed_case_keys.ini": {
@@ -237,25 +255,37 @@ CORPUS_DISAGREEMENTS: dict[str, dict[str, set[str]]] = {
         }
     },
     "ok_section_name_with_spaces.ini": {"go": {"profile with spaces: profile"}},
+    "ok_spaces_inside_brackets.ini": {"go": {" default : profile", "default: profile"}},
+    "ok_target_beside_spaces_in_brackets.ini": {"go": {" work : profile", "work: region"}},
+    "ok_target_colon_delimiter.ini": {"js": {"work: profile"}},
+    "ok_target_comment_after_values.ini": {
+        "go": {"work: region"},
+        "js": {"work: region", "work: value expiration", "work: value output"},
+    },
+    "ok_target_continuation_lines.ini": {
+        "go": {"work: value role_arn"},
+        "js": {"work: value role_arn"},
+    },
+    "ok_target_indented_header.ini": {
+        "go": {"work-long-term: credentials", "work: profile"},
+        "js": {"work-long-term: credentials", "work: profile"},
+    },
+    "ok_target_only_comments.ini": {"js": {"work: profile"}},
+    "ok_target_quotes.ini": {"go": {"work-long-term: profile", "work: profile"}},
+    "ok_target_semicolon_comments.ini": {"js": {"work: error"}},
+    "ok_target_tab_indented.ini": {"js": {"work: error"}},
+    "ok_unclosed_quote.ini": {"go": {"other: profile", "work-long-term: profile"}},
     "ok_uppercase_default_section.ini": {
         "go": {"DEFAULT: profile", "work-long-term: region"},
         "js": {"DEFAULT: profile", "work-long-term: region"},
     },
     "refuse_byte_order_mark.ini": {"js": {"file: error"}},
-    "refuse_colon_delimiter.ini": {"js": {"other: profile"}},
-    "refuse_continuation_line.ini": {
-        "go": {"other: value role_arn"},
-        "js": {"other: value role_arn"},
-    },
-    "refuse_deeper_indent.ini": {
-        "go": {"other: region"},
-        "js": {"other: region", "other: value output"},
-    },
+    "refuse_duplicate_key.ini": {"go": {"file: error"}, "js": {"file: error"}},
     "refuse_duplicate_section.ini": {"go": {"file: error"}, "js": {"file: error"}},
     "refuse_latin1_bytes.ini": {"go": {"file: error"}, "js": {"file: error"}},
+    "refuse_line_before_first_section.ini": {"go": {"file: error"}, "js": {"file: error"}},
+    "refuse_line_without_delimiter.ini": {"go": {"file: error"}, "js": {"file: error"}},
     "refuse_other_manager.ini": {"js": {"work: error"}},
-    "refuse_spaces_in_brackets.ini": {"go": {" default : profile", "default: profile"}},
-    "refuse_unclosed_quote.ini": {"go": {"other: profile", "work-long-term: profile"}},
 }
 
 

@@ -1,6 +1,9 @@
 """A corpus of credentials files, each run through a login (`mfa-login` in this process,
-AWS faked): either it succeeds and botocore reads every other section exactly as before with
-every comment still there, or it fails with a clear message and the file byte-identical.
+AWS faked): either it succeeds, every byte outside the sections it wrote is as it was and
+botocore reads every other section exactly as before, or it fails with a clear message and
+the file byte-identical. Only a file botocore cannot read, and a target that is not ours to
+write (another tool's, a long-term key), is refused; the preflight says the same as the
+write, before any code is asked for.
 
 Hand-written files live in tests/corpus/credentials (`ok_*` must succeed, `refuse_*` must fail
 with the message in expected.json); more are generated here from a fixed seed.
@@ -15,7 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from mfa_session.errors import MfaSessionError
 from mfa_session.exit_codes import ExitCode
+from mfa_session.models import LongTermCopy
+from mfa_session.rules.sections import key_section
+from mfa_session.store.credentials import CredentialsStore
 from tests.conftest import Home
 from tests.fakes import FakeAws
 from tests.store_support import (
@@ -40,13 +47,22 @@ def fake_aws() -> FakeAws:
     return store_aws()
 
 
-def _login_and_judge(raw: bytes, credentials: Path, name: str, fake_aws: FakeAws) -> None:
+def _login_and_judge(
+    raw: bytes, credentials: Path, name: str, fake_aws: FakeAws
+) -> tuple[str, ...] | None:
+    """Log into the file and judge the outcome; the sections the login wrote (the target,
+    then the section a first run moved the key to), or None when it was refused."""
     expectation = EXPECTED.get(name, {})
     profile = str(expectation.get("profile", "work"))
     extra = [str(a) for a in expectation.get("args", [])]  # type: ignore[attr-defined]
     credentials.write_bytes(raw)
     credentials.chmod(0o600)
     before = botocore_view(credentials) if _botocore_reads(credentials) else {}
+    target = "ops" if "--write-profile" in extra else profile
+    # As the login decides: a first run with the key in [NAME] itself moves it.
+    in_profile = key_section(profile, before) == (profile, True)
+    moved = f"{profile}-long-term" if in_profile and target == profile else None
+    preflight = _preflight(credentials, target, moved)
 
     code, stderr = run_command(fake_aws, login_args(profile, *extra))
 
@@ -58,12 +74,23 @@ def _login_and_judge(raw: bytes, credentials: Path, name: str, fake_aws: FakeAws
         assert credentials.read_bytes() == raw
         assert str(expectation["message"]) in stderr, stderr
         assert stderr.count("\n") == 1, "one line, no traceback"
-        return
+        assert stderr == f"mfa-login: {preflight}\n", "the preflight says what the write says"
+        return None
     assert code == ExitCode.OK, stderr
-    target = "ops" if "--write-profile" in extra else profile
-    moved = f"{profile}-long-term" if _holds_akia(before.get(profile, {})) else None
+    assert preflight is None, preflight
     assert_only_target_changed(raw, before, credentials, target, moved_to=moved)
     assert stat.S_IMODE(credentials.stat().st_mode) == 0o600
+    return (target,) if moved is None else (target, moved)
+
+
+def _preflight(credentials: Path, target: str, moved: str | None) -> str | None:
+    """What the store's preflight refuses for this write, as the login would ask it."""
+    keep = LongTermCopy(moved) if moved is not None else None
+    try:
+        CredentialsStore(credentials).check_session_write(target, keep_long_term_in=keep)
+    except MfaSessionError as refused:
+        return str(refused)
+    return None
 
 
 def _botocore_reads(path: Path) -> bool:
@@ -74,10 +101,6 @@ def _botocore_reads(path: Path) -> bool:
     except ConfigParseError:
         return False
     return True
-
-
-def _holds_akia(values: dict[str, str]) -> bool:
-    return values.get("aws_access_key_id", "").startswith("AKIA")
 
 
 def test_corpus_is_large_enough_and_fully_described() -> None:
@@ -95,7 +118,7 @@ def test_hand_written_file(name: str, home: Home, fake_aws: FakeAws) -> None:
 @pytest.mark.parametrize("seed", range(GENERATED_COUNT))
 def test_generated_file(seed: int, home: Home, fake_aws: FakeAws) -> None:
     raw = generate(random.Random(seed))  # noqa: S311 - test data, not cryptography
-    # Generated files use only constructs configobj keeps, so every one must log in.
+    # Generated files are files botocore reads, so every one must log in.
     _login_and_judge(raw, home.credentials, f"ok_generated_{seed}", fake_aws)
 
 

@@ -1,5 +1,5 @@
 """What a person notices about the credentials file itself: its mode and owner, a symlink,
-the lock, the daily backup, and exactly what configobj changes in the layout."""
+the lock, the daily backup, and exactly which bytes a login writes."""
 
 from __future__ import annotations
 
@@ -17,12 +17,13 @@ from mfa_session.errors import (
     DanglingLink,
     FileNotSafe,
     UnkeepableConstruct,
+    UnwritableValue,
 )
 from mfa_session.exit_codes import ExitCode
 from mfa_session.models import KeySource, LongTermKey, SessionCredentials
 from mfa_session.store.credentials import CredentialsStore
-from mfa_session.store.refusals import find_pitfall
-from mfa_session.store.verify import Expected, botocore_view, verify_edit
+from mfa_session.store.edit import Edit
+from mfa_session.store.verify import botocore_view, verify_edit
 from tests.conftest import Home
 from tests.fakes import FakeAws
 from tests.store_support import login_args, run_command, store_aws, temp_files
@@ -231,78 +232,143 @@ def test_no_backup_of_a_file_that_did_not_exist(home: Home) -> None:
 # --- verification backstop ---------------------------------------------------------------
 
 
-def test_verification_names_a_changed_value_and_its_line(tmp_path: Path) -> None:
+def _verify(tmp_path: Path, old: str, new: str, edit: Edit | None = None) -> None:
     real = tmp_path / "credentials"
-    real.write_text("[a]\nregion = eu-west-1\n# note\n")
-    layout = find_pitfall(real, real.read_text())
+    real.write_text(old)
     edited = tmp_path / "edited"
-    edited.write_text("[a]\nregion = us-east-1\n# note\n")
+    edited.write_bytes(new.encode())
+    edit = edit or Edit(new, {}, {}, ())
+    verify_edit(real, botocore_view(real), old, edited, new, edit)
 
+
+def test_verification_names_a_changed_value_and_its_line(tmp_path: Path) -> None:
     with pytest.raises(UnkeepableConstruct) as caught:
-        verify_edit(real, botocore_view(real), layout, edited, edited.read_text(), Expected({}))
+        _verify(tmp_path, "[a]\nregion = eu-west-1\n# note\n", "[a]\nregion = us-east-1\n# note\n")
     assert str(caught.value) == (
-        f"{real}, line 2: region in [a] would read differently after the edit; "
-        "the file was left as it was"
+        f"{tmp_path / 'credentials'}, line 2: region in [a] would read differently after the "
+        "edit; the file was left as it was"
     )
 
 
 def test_verification_names_a_lost_comment_and_its_line(tmp_path: Path) -> None:
-    real = tmp_path / "credentials"
-    real.write_text("[a]\nregion = eu-west-1\n# note\n")
-    layout = find_pitfall(real, real.read_text())
-    edited = tmp_path / "edited"
-    edited.write_text("[a]\nregion = eu-west-1\n")
-
     with pytest.raises(UnkeepableConstruct, match="line 3: this comment would be lost"):
-        verify_edit(real, botocore_view(real), layout, edited, edited.read_text(), Expected({}))
+        _verify(tmp_path, "[a]\nregion = eu-west-1\n; note\n", "[a]\nregion = eu-west-1\n")
 
 
-# --- what configobj changes in the layout (docs/files.md lists the same) -----------------
+@pytest.mark.parametrize(
+    "new",
+    [
+        pytest.param("[a]\nregion=eu-west-1\n[work]\nk = v\n", id="spacing"),
+        pytest.param("[a]\r\nregion = eu-west-1\n[work]\nk = v\n", id="line-ending"),
+        pytest.param("[a]\n\nregion = eu-west-1\n\n[work]\nk = v\n", id="blank-line-inside"),
+    ],
+)
+def test_verification_refuses_a_byte_changed_outside_the_written_section(
+    tmp_path: Path, new: str
+) -> None:
+    """Regression: configobj used to rewrite the whole file (spacing, line endings); a change
+    that botocore reads alike is still a change outside the written section."""
+    old = "[a]\nregion = eu-west-1\n\n[work]\nk = old\n"
+    edit = Edit(new, {"work": {"k": "v"}}, {}, ("work",))
+    with pytest.raises(UnkeepableConstruct, match="outside the written sections would change"):
+        _verify(tmp_path, old, new, edit)
+
+
+def test_verification_allows_blank_lines_around_the_written_section(tmp_path: Path) -> None:
+    old = "[a]\nregion = eu-west-1\n[work]\nk = old\n\n\n[b]\nx = 1"
+    new = "[a]\nregion = eu-west-1\n\n[work]\nk = v\n[b]\nx = 1\n\n[c]\nk = v\n"
+    _verify(tmp_path, old, new, Edit(new, {"work": {"k": "v"}, "c": {"k": "v"}}, {}, ("work", "c")))
+
+
+# --- bytes outside the written sections stay as they were (docs/files.md) -----------------
+
+WRITTEN = (
+    "aws_access_key_id = ASIASESSIONEXAMPLE\n"
+    "aws_secret_access_key = session-secret\n"
+    "aws_session_token = session-token\n"
+    "expiration = 2030-01-01T00:00:00Z\n"
+    "x_security_token_expires = 2030-01-01T00:00:00Z\n"
+)
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        pytest.param(b"[a]\r\nx = 1\r\n", id="CRLF"),
+        pytest.param(b"[a]\r\nx = 1\ny = 2\rz = 3\n", id="mixed line endings"),
+        pytest.param(b"[a]\n\tx\t=\t1\n", id="tabs around ="),
+        pytest.param(b"[a]\nx = 1\n[b]\n  y = 2\n", id="indentation that differs"),
+        pytest.param(b"[a]\nx=1\nY =2  \n", id="spacing and capitals"),
+        pytest.param(b"[a]\nx =\n", id="an empty value"),
+        pytest.param(b"[a]\n  # c\n; d\nx = 1 # e\n", id="comments"),
+        pytest.param(b"[a]\nx: 1\ny = 2\n   more\n\n   more\n", id="colon and continuation"),
+        pytest.param(b'[ a ]\n"k" = "v"\n[DEFAULT]\nz = 1\n', id="quotes and DEFAULT"),
+        pytest.param(b"[a]\nx = 1\n\n\n", id="blank lines at the end"),
+        pytest.param(b"[a]\nx = 1\n# end\n", id="a final comment"),
+    ],
+)
+def test_a_new_section_leaves_every_other_byte_as_it_was(home: Home, before: bytes) -> None:
+    home.credentials.write_bytes(before)
+    CredentialsStore(home.credentials).write_session("work", SESSION)
+    newline = b"\r\n" if before.startswith(b"[a]\r\n") else b"\n"
+    blank = b"" if before.endswith(b"\n\n") else newline
+    expected = before + blank + b"[work]" + newline + WRITTEN.encode().replace(b"\n", newline)
+    assert home.credentials.read_bytes() == expected
+
+
+def test_a_file_without_a_final_line_break_gets_one_before_the_new_section(home: Home) -> None:
+    home.credentials.write_bytes(b"[a]\nx = 1")
+    CredentialsStore(home.credentials).write_session("work", SESSION)
+    assert home.credentials.read_bytes() == b"[a]\nx = 1\n\n[work]\n" + WRITTEN.encode()
 
 
 @pytest.mark.parametrize(
     ("before", "after"),
     [
         pytest.param(
-            b"[a]\r\nx = 1\r\n",
-            b"[a]\r\nx = 1\r\n\r\n[work]\r\n",
-            id="CRLF kept on every line",
+            "[work]\n; mine\nAWS_Session_Token: old\n  more\nregion = x # here\n",
+            "[work]\n; mine\naws_session_token = session-token\nregion = x # here\n"
+            "aws_access_key_id = ASIASESSIONEXAMPLE\naws_secret_access_key = session-secret\n"
+            "expiration = 2030-01-01T00:00:00Z\nx_security_token_expires = 2030-01-01T00:00:00Z\n",
+            id="comment, capitals, colon, continuation, a value with a hash",
         ),
         pytest.param(
-            b"[a]\r\nx = 1\ny = 2\n",
-            b"[a]\r\nx = 1\r\ny = 2\r\n\r\n[work]\r\n",
-            id="mixed endings take the first line's",
-        ),
-        pytest.param(b"[a]\nx = 1", b"[a]\nx = 1\n\n[work]\n", id="a final newline is added"),
-        pytest.param(
-            b"[a]\n\tx\t=\t1\n", b"[a]\n\tx = 1\n\n[work]\n\t", id="tabs around = become spaces"
-        ),
-        pytest.param(
-            b"[a]\nx = 1\n[b]\n  y = 2\n",
-            b"[a]\n  x = 1\n[b]\n  y = 2\n\n[work]\n  ",
-            id="the first indentation found is used for every key",
-        ),
-        pytest.param(b"[a]\nx=1\n", b"[a]\nx = 1\n\n[work]\n", id="spaces around ="),
-        pytest.param(b"[a]\nx = 1   \n", b"[a]\nx = 1\n\n[work]\n", id="trailing spaces go"),
-        pytest.param(b"[a]\nx =\n", b"[a]\nx = \n\n[work]\n", id="an empty value stays empty"),
-        pytest.param(
-            b"[a]\n  # c\nx = 1\n", b"[a]\n# c\nx = 1\n\n[work]\n", id="comment indentation"
-        ),
-        pytest.param(
-            b"[a]\nx = 1\n\n\n", b"[a]\nx = 1\n\n[work]\n", id="blank lines at the end go"
-        ),
-        pytest.param(
-            b"[a]\nx = 1\n# end\n", b"[a]\nx = 1\n\n[work]\n", id="a final comment stays last"
+            "[work]\r\n\taws_access_key_id = ASIAOLD\r\n\toutput = json\r\n[b]\r\nx = 1",
+            "[work]\r\n\taws_access_key_id = ASIASESSIONEXAMPLE\r\n\toutput = json\r\n"
+            "\taws_secret_access_key = session-secret\r\n\taws_session_token = session-token\r\n"
+            "\texpiration = 2030-01-01T00:00:00Z\r\n"
+            "\tx_security_token_expires = 2030-01-01T00:00:00Z\r\n[b]\r\nx = 1",
+            id="tab indentation and CRLF: no line becomes a continuation",
         ),
     ],
 )
-def test_layout_changes_are_exactly_these(home: Home, before: bytes, after: bytes) -> None:
-    home.credentials.write_bytes(before)
+def test_the_written_section_keeps_its_other_lines_as_they_are(
+    home: Home, before: str, after: str
+) -> None:
+    home.credentials.write_bytes(before.encode())
     CredentialsStore(home.credentials).write_session("work", SESSION)
-    written = home.credentials.read_bytes()
-    assert written.startswith(after), written
-    if before.endswith(b"# end\n"):
-        assert written.endswith(b"\n# end\n")
+    assert home.credentials.read_bytes() == after.encode()
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param("tok # en", id="a hash after a space, which Go and JS cut"),
+        pytest.param('"token"', id="quotes, which Go strips"),
+        pytest.param("tok\nen", id="a line break"),
+    ],
+)
+def test_a_session_value_sdks_would_read_otherwise_is_never_written(home: Home, token: str) -> None:
+    """Regression: a value of ours is written only in the form every SDK reads alike."""
+    home.credentials.write_bytes(LONG_TERM.encode())
+    odd = SessionCredentials("ASIASESSIONEXAMPLE", "session-secret", token, SESSION.expiration)
+    with pytest.raises(UnwritableValue) as refused:
+        CredentialsStore(home.credentials).write_session("work", odd)
+    assert str(refused.value).startswith(f"the session's aws_session_token ({len(token)} ")
+    assert token not in str(refused.value)
+    assert refused.value.exit_code == ExitCode.FILE_UNSAFE
+    assert home.credentials.read_bytes() == LONG_TERM.encode()
+    assert temp_files(home.credentials.parent) == []
 
 
 # --- removing a long-term key once the keyring holds it ----------------------------------
@@ -400,7 +466,7 @@ def test_a_backup_keeping_another_key_is_never_given_up_for_a_new_one(home: Home
     assert "AKIAFIRSTFIRSTFIRST1" in backup.read_text()
 
 
-def test_a_section_left_empty_goes_but_its_comments_stay(home: Home) -> None:
+def test_a_section_left_with_a_comment_keeps_it_in_place(home: Home) -> None:
     home.credentials.write_text(
         "[work-long-term]\n# the key\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
         "aws_secret_access_key = wJalrXUtnFEMI\n[other]\nregion = eu-west-1\n"
@@ -408,7 +474,20 @@ def test_a_section_left_empty_goes_but_its_comments_stay(home: Home) -> None:
 
     CredentialsStore(home.credentials).remove_long_term(WORK_KEY)
 
-    assert home.credentials.read_text() == "# the key\n[other]\nregion = eu-west-1\n"
+    assert home.credentials.read_text() == (
+        "[work-long-term]\n# the key\n[other]\nregion = eu-west-1\n"
+    )
+
+
+def test_a_section_left_empty_goes_and_the_rest_stays_byte_for_byte(home: Home) -> None:
+    home.credentials.write_bytes(
+        b"[a]\r\nx=1\r\n\r\n[work-long-term]\r\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\r\n"
+        b"aws_secret_access_key = wJalrXUtnFEMI\r\n\r\n[other]\r\nregion: eu-west-1"
+    )
+
+    CredentialsStore(home.credentials).remove_long_term(WORK_KEY)
+
+    assert home.credentials.read_bytes() == b"[a]\r\nx=1\r\n\r\n[other]\r\nregion: eu-west-1"
 
 
 def test_removing_a_key_the_section_no_longer_holds_changes_nothing(home: Home) -> None:

@@ -1,6 +1,12 @@
-"""Property: for any credentials file botocore accepts, a login either leaves every other
-section reading exactly as before with every comment kept, or refuses with a one-line
-message and leaves the file byte-identical. Never anything in between."""
+"""Property: every credentials file botocore reads is logged into. The login writes the
+session into [work], every byte outside [work] stays as it was, every other section reads
+exactly as before with every comment kept, and the preflight (before any code) agrees: no
+file botocore reads is refused.
+
+The files hold what botocore accepts and configobj used to refuse: `;` comments, `key:
+value`, continuation lines (also in [work] and under a session key), `[ name ]`, quotes,
+indented headers, CR, CRLF or LF, no final line break, [DEFAULT], keys in capitals.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ from botocore.exceptions import ConfigParseError
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from mfa_session.exit_codes import ExitCode
+from mfa_session.store.credentials import CredentialsStore
 from tests.conftest import Home
 from tests.fakes import FakeAws
 from tests.store_support import (
@@ -27,9 +33,25 @@ from tests.store_support import (
 # Names and values people put in these files, plus the characters that trip parsers.
 _plain_name = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_.", min_size=1, max_size=12)
 _name = st.one_of(
-    *[_plain_name] * 6, st.sampled_from([" default ", "with space", "[nested]", '"quoted"'])
+    *[_plain_name] * 6,
+    st.sampled_from([" default ", "with space", "[nested]", '"quoted"', "DEFAULT", "default"]),
 )
-_key = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=16)
+# Keys that would make [work] another tool's (sso_*, credential_process, manager) are left
+# out: those sections are refused on purpose (tests/integration/test_store_corpus.py).
+_key = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABC_", min_size=1, max_size=16).filter(
+    lambda k: not k.lower().startswith(("sso_", "credential_process", "manager"))
+)
+_session_key = st.sampled_from(
+    [
+        "aws_access_key_id",
+        "AWS_SESSION_TOKEN",
+        "aws_session_token",
+        "aws_secret_access_key",
+        "expiration",
+        "aws_security_token",
+        "x_security_token_expires",
+    ]
+)
 _value = st.lists(
     st.text(
         alphabet=st.characters(
@@ -38,19 +60,48 @@ _value = st.lists(
         min_size=1,
         max_size=6,
     )
-    | st.sampled_from([" ", "\t", "#", ";", "'", '"', "=", ":", "[", "]", " #", "'''"]),
+    | st.sampled_from([" ", "\t", "#", ";", "'", '"', "=", ":", "[", "]", " #", " ;", "'''"]),
     max_size=4,
 ).map("".join)
 _comment = st.builds(
-    lambda mark, text: f"{mark}{text}",
-    st.sampled_from(["#", "# ", "#", "# ", "#", "  #", "#", ";"]),
+    lambda indent, mark, text: f"{indent}{mark}{text}",
+    st.sampled_from(["", "", "  ", "\t"]),
+    st.sampled_from(["#", "# ", ";", "; "]),
     st.text(alphabet="abc xyz#;=[]é", max_size=15),
 )
+_separator = st.sampled_from([" = ", "=", " =", "= ", ": ", ":", " : ", "\t=\t"])
+
+
+@st.composite
+def _section_lines(draw: st.DrawFn, name: str, indent: str) -> list[str]:
+    header_indent = draw(st.sampled_from(["", "", indent]))
+    trailer = draw(st.sampled_from(["", "", " ; note", " # note"]))
+    lines = [f"{header_indent}[{name}]{trailer}"]
+    if name == "work-long-term":
+        pairs = [
+            ("aws_access_key_id", "AKIAIOSFODNN7EXAMPLE"),
+            ("aws_secret_access_key", "wJalrXUtnFEMI/K7MDENG"),
+        ]
+    else:
+        keys = _key if name != "work" else _session_key | _key
+        pairs = draw(
+            st.lists(st.tuples(keys, _value), max_size=5, unique_by=lambda p: p[0].lower())
+        )
+    for key, value in pairs:
+        lines.extend(draw(st.lists(_comment, max_size=1)))
+        lines.append(f"{indent}{key}{draw(_separator)}{value}")
+        for _ in range(draw(st.integers(0, 2) if name != "work-long-term" else st.just(0))):
+            # A line indented deeper than the key continues its value (blank lines and
+            # comments may stand between).
+            lines.extend(draw(st.lists(st.sampled_from(["", "  # inside"]), max_size=1)))
+            lines.append(f"{indent}    more{draw(st.sampled_from(['', ' = x', ' [x]']))}")
+    lines.extend(draw(st.lists(st.just(""), max_size=1)))
+    return lines
 
 
 @st.composite
 def credentials_files(draw: st.DrawFn) -> bytes:
-    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
     indent = draw(st.sampled_from(["", "", "\t", "  "]))
     lines: list[str] = draw(st.lists(_comment, max_size=2))
     names = draw(st.lists(_name, max_size=5, unique_by=str.strip))
@@ -58,21 +109,8 @@ def credentials_files(draw: st.DrawFn) -> bytes:
     order = [*names, "work-long-term"]
     if draw(st.booleans()):
         order.append("work")
-    order = draw(st.permutations(order))
-    for name in order:
-        lines.append(f"[{name}]")
-        if name == "work-long-term":
-            pairs = [
-                ("aws_access_key_id", "AKIAIOSFODNN7EXAMPLE"),
-                ("aws_secret_access_key", "wJalrXUtnFEMI/K7MDENG"),
-            ]
-        else:
-            pairs = draw(st.lists(st.tuples(_key, _value), max_size=4, unique_by=lambda p: p[0]))
-        for key, value in pairs:
-            lines.extend(draw(st.lists(_comment, max_size=1)))
-            separator = draw(st.sampled_from([" = ", "=", " =", "= "]))
-            lines.append(f"{indent}{key}{separator}{value}")
-        lines.extend(draw(st.lists(st.just(""), max_size=1)))
+    for name in draw(st.permutations(order)):
+        lines.extend(draw(_section_lines(name, indent)))
     text = newline.join(lines)
     if draw(st.booleans()):
         text += newline
@@ -89,18 +127,20 @@ def fake_aws() -> FakeAws:
 
 
 @settings(
-    max_examples=200,
+    max_examples=300,
     deadline=None,
     # One home for all examples is fine: each example writes a file of its own.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(raw=credentials_files())
-def test_login_keeps_everything_or_touches_nothing(
+def test_every_file_botocore_reads_is_logged_into_and_kept_byte_for_byte(
     raw: bytes,
     home: Home,
     monkeypatch: pytest.MonkeyPatch,
     fake_aws: FakeAws,
 ) -> None:
+    """Regression: configobj refused 51-65% of these files (a `;` comment, `key: value`, a
+    continuation line anywhere) and rewrote the rest of every file it wrote."""
     folder = home.root / f"run{next(_runs)}"
     folder.mkdir()
     credentials = folder / "credentials"
@@ -111,19 +151,16 @@ def test_login_keeps_everything_or_touches_nothing(
         before = botocore_view(credentials)
     except ConfigParseError:
         before = None
+    event("botocore reads it" if before is not None else "botocore cannot read it")
     assume(before is not None)  # only files botocore accepts are in scope
     assert before is not None
+    assume(not before.get("work", {}).get("aws_access_key_id", "").strip().startswith("AKIA"))
 
+    CredentialsStore(credentials).check_session_write("work")
     code, stderr = run_command(fake_aws, login_args("work"))
 
     assert temp_files(folder) == []
-    if code == ExitCode.OK:
-        event("logged in")
-        assert_only_target_changed(raw, before, credentials, "work")
-        assert stat.S_IMODE(credentials.stat().st_mode) == 0o600
-    else:
-        assert code == ExitCode.FILE_UNSAFE, stderr
-        event("refused: " + stderr.split(": ", 2)[-1].split(",")[0][:50])
-        assert stderr.startswith("mfa-login: ")
-        assert stderr.count("\n") == 1, stderr
-        assert credentials.read_bytes() == raw
+    assert code == 0, f"no file botocore reads is refused: {stderr}"
+    event("logged in")
+    assert_only_target_changed(raw, before, credentials, "work")
+    assert stat.S_IMODE(credentials.stat().st_mode) == 0o600

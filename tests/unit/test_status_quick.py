@@ -162,7 +162,11 @@ def test_unreadable_credentials_are_reported_by_the_full_command(
     quick, full = run_both([], monkeypatch)
     assert quick == full
     assert quick[0] == ExitCode.FILE_UNSAFE
-    assert quick[2].startswith(f"mfa-login: {home.credentials} cannot be read: ")
+    assert quick[2] == (
+        f"mfa-login: {home.credentials}, line 1: a line before the first [section], which "
+        "the AWS CLI and boto3 (botocore) cannot read: move it into a section or start it "
+        "with #; the file was left as it was\n"
+    )
 
 
 def test_a_link_to_nowhere_is_reported_by_the_full_command(

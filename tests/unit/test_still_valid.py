@@ -166,7 +166,11 @@ def test_unreadable_credentials_are_reported_by_the_full_command(
     home.credentials.write_text("[work\naws_session_token = x\n", encoding="utf-8")
     code, _, err = run_main(["--profile", "work"], capsys, monkeypatch)
     assert code == ExitCode.FILE_UNSAFE
-    assert err.startswith(f"mfa-login: {home.credentials} cannot be read: ")
+    assert err == (
+        f"mfa-login: {home.credentials}, line 1: a line before the first [section], which "
+        "the AWS CLI and boto3 (botocore) cannot read: move it into a section or start it "
+        "with #; the file was left as it was\n"
+    )
 
 
 def test_a_long_term_key_is_never_taken_for_a_session(home: Home) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -82,3 +84,57 @@ def test_min_remaining_is_whole_minutes() -> None:
 
 def test_min_remaining_bounds_are_accepted() -> None:
     assert [min_remaining_minutes(text) for text in ("0", "2160")] == [0, 2160]
+
+
+@pytest.fixture
+def two_hours_east(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's local time is UTC+2 (a POSIX TZ string: no zone database needed)."""
+    monkeypatch.setenv("TZ", "UTC-02")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+ENDS = NOW + timedelta(hours=2)
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        pytest.param({"expiration": "2026-11-27T10:00:00Z"}, id="mfa-login, UTC with Z"),
+        pytest.param({"expiration": "2026-11-27T11:00:00+01:00"}, id="a UTC offset"),
+        pytest.param({"expiration": "2026-11-27 10:00:00"}, id="aws-mfa, UTC without zone"),
+        pytest.param(
+            {"expiration": "2026-11-27 12:00:00", "manager": "awsume"},
+            id="awsume, local time without zone",
+        ),
+        pytest.param(
+            {"x_security_token_expires": "2026-11-27T12:00:00+02:00"},
+            id="saml2aws x_security_token_expires alone",
+        ),
+        pytest.param(
+            {
+                "expiration": "2026-11-27T10:00:00Z",
+                "x_security_token_expires": "2026-11-27T11:00:00Z",
+            },
+            id="both keys: the earlier counts",
+        ),
+        pytest.param(
+            {"expiration": "soon", "x_security_token_expires": "2026-11-27T10:00:00Z"},
+            id="an expiration that is not a time, beside x_security_token_expires",
+        ),
+    ],
+)
+@pytest.mark.usefixtures("two_hours_east")
+def test_every_form_of_expiry_other_tools_write_is_read(stored: dict[str, str]) -> None:
+    values = {"aws_access_key_id": "ASIAFAKE", "aws_session_token": "token", **stored}
+    assert session_expiration(values, NOW) == ENDS
+
+
+@pytest.mark.usefixtures("two_hours_east")
+def test_an_aws_mfa_expiration_is_utc_whatever_the_local_time() -> None:
+    """Regression: only a section awsume manages holds local time."""
+    values = {"aws_access_key_id": "ASIAFAKE", "aws_session_token": "token"}
+    values["expiration"] = "2026-11-27 12:00:00"
+    assert session_expiration(values, NOW) == NOW + timedelta(hours=4)
