@@ -39,6 +39,7 @@ SUBCOMMANDS: dict[str, str] = {
     "completion": "completion",
     "setup": "setup",
     "forget": "forget",
+    "doctor": "doctor",
     "help": "help",
 }
 
@@ -51,6 +52,7 @@ SUMMARIES: dict[str, str] = {
     "completion": "print the shell completion script for bash, zsh or fish",
     "setup": "move a profile's long-term key into the OS keyring",
     "forget": "remove a profile's long-term key from the OS keyring",
+    "doctor": "explain why AWS rejects the credentials AWS tools take here",
     "help": "show this help, or a command's: mfa-login help COMMAND",
 }
 

@@ -153,8 +153,11 @@ class SessionKeyAsLongTerm(MfaSessionError):
 
 class KeyUnknown(MfaSessionError):
     fmt = (
-        "AWS does not accept access key {access_key_id} (deleted or inactive): "
-        "create a new access key in IAM and store it under [{section}]"
+        "AWS does not know access key {access_key_id} ({origin}) as an active key "
+        "(InvalidClientTokenId): it was made inactive or deleted in IAM, is mistyped, or "
+        "belongs to another partition (a China or GovCloud key works only there); check its "
+        "status in the IAM console (Users > the user > Security credentials > Access keys) or "
+        "with aws iam list-access-keys, then {fix}"
     )
     exit_code = ExitCode.KEY_REJECTED
 
@@ -272,6 +275,16 @@ class LongTermKeyInTarget(MfaSessionError):
 
 class ManagedElsewhere(MfaSessionError):
     fmt = "[{section}] is managed by {manager} ({key} is set); mfa-login leaves it alone"
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class SessionNotUsed(MfaSessionError):
+    """The section would receive credentials that AWS tools never take from it."""
+
+    fmt = (
+        "{where} in {path} sets {setting}, so {instead} instead of using the credentials in "
+        "[{section}] of the credentials file; nothing was written or sent to AWS: {way_out}"
+    )
     exit_code = ExitCode.FILE_UNSAFE
 
 

@@ -31,6 +31,9 @@ class ExitCode(IntEnum):
     """--code-command or mfa_code_command failed, or printed something that is not a code."""
     NO_TERMINAL = 13
     """A login was needed but there is no terminal to ask for the code (credential-process)."""
+    PROBLEMS_FOUND = 14
+    """doctor: something makes AWS refuse, or AWS tools not use, the credentials (each
+    problem is one line with the thing to do)."""
     COMMAND_NOT_EXECUTABLE = 126
     """exec: the command exists but cannot be run (the shell's convention)."""
     COMMAND_NOT_FOUND = 127

@@ -12,9 +12,11 @@ from datetime import datetime
 from typing import Protocol
 
 from mfa_session.models import (
+    IdentityAnswer,
     LongTermCopy,
     LongTermKey,
     MfaDevice,
+    Probe,
     SessionCredentials,
     WriteReport,
 )
@@ -62,6 +64,13 @@ class AwsApi(Protocol):
         session_name: str,
         duration: int,
     ) -> SessionCredentials: ...
+
+
+class IdentityCheck(Protocol):
+    """GetCallerIdentity with exactly the credentials given (doctor): never an MFA code.
+    AWS's refusals come back in the answer; a failure to reach AWS raises our error."""
+
+    def identify(self, probe: Probe, region: str) -> IdentityAnswer: ...
 
 
 # --- the person and the code ----------------------------------------------------------------

@@ -87,3 +87,26 @@ class WriteReport:
     """What a write of the credentials file has to tell the person."""
 
     notices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Credentials to ask AWS about (doctor): a long-term key, or a session with its token."""
+
+    access_key_id: str
+    secret_access_key: str = field(repr=False)
+    session_token: str | None = field(repr=False)
+    origin: str
+    """Where they come from, in words ("AWS_ACCESS_KEY_ID", "[admin]", "the OS keyring")."""
+
+
+@dataclass(frozen=True)
+class IdentityAnswer:
+    """AWS's answer to GetCallerIdentity: the caller's ARN, or AWS's refusal (its error code
+    and message), and when the answer came by AWS's clock (its Date header) and by ours."""
+
+    arn: str | None
+    code: str | None
+    message: str
+    aws_time: datetime | None
+    local_time: datetime

@@ -20,15 +20,12 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from mfa_session.rules.aws_values import mfa_serial
+from mfa_session.rules.environment import kept_by_dotenv
 from mfa_session.rules.files import AwsSnapshot, credentials_identity
 from mfa_session.rules.flags import Check, profile_name, read_flags
 from mfa_session.rules.profile_choice import profile_without_picker
-from mfa_session.rules.sections import (
-    StoredSession,
-    loginable_profiles,
-    long_term_owner,
-    stored_session,
-)
+from mfa_session.rules.profile_kinds import loginable_profiles, takes_precedence
+from mfa_session.rules.sections import StoredSession, long_term_owner, stored_session
 from mfa_session.rules.validity import (
     DEFAULT_MIN_REMAINING,
     duration_seconds,
@@ -73,7 +70,7 @@ class _Asked:
         self.rest = rest
 
 
-def _asked(argv: Sequence[str]) -> _Asked | None:
+def _asked(argv: Sequence[str], environ: Mapping[str, str]) -> _Asked | None:
     command = argv[0] if argv and argv[0] in _FLAGS and argv[0] != "login" else "login"
     words = argv[1:] if command != "login" else argv
     read = read_flags(
@@ -89,6 +86,8 @@ def _asked(argv: Sequence[str]) -> _Asked | None:
         return None  # the full command says that exec needs a command
     if command == "credential-process" and "--profile" not in flags:
         return None  # argparse's "the following arguments are required"
+    if flags.get("--format") == "dotenv" and kept_by_dotenv(environ):
+        return None  # the full command says which variables a dotenv reader would keep
     return _Asked(command, flags, rest)
 
 
@@ -102,7 +101,7 @@ def still_valid_exit(
     clock: Callable[[], datetime],
 ) -> int | None:
     """Answer a command whose session is still valid (exit status 0); None to run in full."""
-    asked = _asked(argv)
+    asked = _asked(argv, environ)
     if asked is None:
         return None
     try:
@@ -143,6 +142,8 @@ def _valid_session(
     target = flags.get("--write-profile") or named
     if long_term_owner(named) is not None or long_term_owner(target) is not None:
         return None  # a mistake the full command names
+    if takes_precedence(target, files.credentials, files.config) is not None:
+        return None  # AWS tools would not use [target]: the full command refuses and says so
     minutes = min_remaining_minutes(flags.get("--min-remaining", str(DEFAULT_MIN_REMAINING)))
     duration = int(flags["--duration"]) if "--duration" in flags else None
     seconds = session_seconds(duration, files.config.get(named, {}).get("duration_seconds"))

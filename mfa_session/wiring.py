@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from mfa_session.adapters.client_settings import ClientSettings
-    from mfa_session.adapters.keyring import FileOnly, KeyringFirst, KeyringVault
+    from mfa_session.adapters.keyring import FileOnly, KeyringFirst, KeyringReader, KeyringVault
     from mfa_session.adapters.prompts import QuestionaryPrompter
     from mfa_session.adapters.state_file import (
         KeyringRecords,
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
         UsedSteps,
         WrittenSections,
     )
-    from mfa_session.interfaces import AwsApi, CodeSource
+    from mfa_session.interfaces import AwsApi, CodeSource, IdentityCheck
     from mfa_session.models import AwsFiles
     from mfa_session.output.terminal_notes import TerminalNotes
     from mfa_session.rules.files import AwsSnapshot
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from mfa_session.usecases.used_codes import GuardedAws
 
 AwsFactory = Callable[["ClientSettings"], "AwsApi"]
+IdentityFactory = Callable[["ClientSettings"], "IdentityCheck"]
 StoreFactory = Callable[..., "CredentialsStore"]
 KeyringFactory = Callable[[Mapping[str, str]], "KeyringVault"]
 
@@ -70,6 +71,7 @@ class Wiring:
         aws: AwsFactory | None = None,
         credentials_store: StoreFactory | None = None,
         keyring: KeyringFactory | None = None,
+        identity: IdentityFactory | None = None,
     ) -> None:
         self.environ = environ
         self.stdin = stdin
@@ -79,6 +81,7 @@ class Wiring:
         self._aws = aws
         self._credentials_store = credentials_store
         self._keyring_factory = keyring
+        self._identity_factory = identity
         self._files: AwsSnapshot | None = None
         self._state: StateFile | None = None
         self._keyring: KeyringVault | None = None
@@ -191,6 +194,24 @@ class Wiring:
         from mfa_session.adapters.aws import Boto3Aws
 
         return Boto3Aws(settings)
+
+    def identity(self, profile: str) -> IdentityCheck:
+        """GetCallerIdentity as `aws --profile PROFILE` would send it (doctor)."""
+        from mfa_session.adapters.client_settings import ClientSettings
+
+        settings = ClientSettings(profile, self.aws_files(), self.files())
+        if self._identity_factory is not None:
+            return self._identity_factory(settings)
+        from mfa_session.adapters.aws import Boto3Aws
+
+        return Boto3Aws(settings)
+
+    def keyring_reader(self) -> KeyringReader:
+        """The keyring read, never written (doctor); a profile keeping its key in the file
+        is not looked up."""
+        from mfa_session.adapters.keyring import KeyringReader
+
+        return KeyringReader(self.keyring(), self.layouts().keeps_file)
 
     def login_store(self, profile: str) -> RecordingStore:
         """The credentials store of a login, noting each section written in the state file

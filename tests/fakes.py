@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 from mfa_session.adapters.state_file import StateFile
 from mfa_session.errors import MfaSessionError
-from mfa_session.models import LongTermKey, MfaDevice, SessionCredentials
+from mfa_session.models import IdentityAnswer, LongTermKey, MfaDevice, Probe, SessionCredentials
 
 NOW = datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)
 KEY_ID = "AKIAFAKEFAKEFAKE0001"
@@ -199,3 +199,27 @@ def state_at(path: object, credentials: str = "/test/credentials") -> StateFile:
     """A real state file in tmp_path, its per-file records those of `credentials`."""
     assert isinstance(path, (str, os.PathLike))
     return StateFile(path, credentials)
+
+
+@dataclass
+class FakeIdentity:
+    """interfaces.IdentityCheck: GetCallerIdentity answered from `answers` (key id: ARN, or
+    an (error code, message) refusal), stamped with AWS's clock `aws_offset` from ours. It
+    checks that each probe is whole and records the key ids it was asked about."""
+
+    answers: dict[str, str | tuple[str, str]]
+    aws_offset: timedelta = timedelta(0)
+    now: Callable[[], datetime] = clock
+    asked: list[str] = field(default_factory=list)
+
+    def identify(self, probe: Probe, region: str) -> IdentityAnswer:
+        assert region
+        assert probe.access_key_id[:4] in ("AKIA", "ASIA"), probe.access_key_id
+        assert probe.secret_access_key
+        self.asked.append(probe.access_key_id)
+        answer = self.answers[probe.access_key_id]
+        local = self.now()
+        aws = (local + self.aws_offset).replace(microsecond=0)
+        if isinstance(answer, tuple):
+            return IdentityAnswer(None, answer[0], answer[1], aws, local)
+        return IdentityAnswer(answer, None, "", aws, local)

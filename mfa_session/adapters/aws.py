@@ -41,7 +41,14 @@ from mfa_session.errors import (
     TlsFailed,
     WrongSecret,
 )
-from mfa_session.models import LongTermKey, MfaDevice, SessionCredentials
+from mfa_session.models import (
+    IdentityAnswer,
+    KeySource,
+    LongTermKey,
+    MfaDevice,
+    Probe,
+    SessionCredentials,
+)
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
@@ -106,6 +113,44 @@ class Boto3Aws:
         with translated("GetCallerIdentity", key, client=client, seconds=self._deadline):
             arn: str = client.get_caller_identity()["Arn"]
         return arn
+
+    def identify(self, probe: Probe, region: str) -> IdentityAnswer:
+        """GetCallerIdentity signed with exactly `probe` (doctor): AWS's answer or refusal,
+        with the time of its Date header. Failures to reach AWS, or an answer that is not
+        AWS's, raise as the login's requests do (`translated`, its deadline)."""
+        from botocore.exceptions import ClientError
+
+        client: Any = build_client(
+            "sts",
+            region,
+            self._settings,
+            probe.access_key_id,
+            probe.secret_access_key,
+            probe.session_token,
+        )
+        with translated("GetCallerIdentity", key=None, client=client, seconds=self._deadline):
+            try:
+                answer = client.get_caller_identity()
+            except ClientError as err:
+                details = err.response.get("Error", {})
+                code = str(details.get("Code", "Unknown"))
+                status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+                message = str(details.get("Message", ""))
+                if code.isdigit() and code == str(status):
+                    raise  # no AWS error in it: `translated` says whose page it was
+                if code == "SignatureDoesNotMatch" and (skew := clock_skew(message)) is not None:
+                    raise skew from err
+                return IdentityAnswer(
+                    None,
+                    code,
+                    message,
+                    _answer_time(err.response),
+                    datetime.now(timezone.utc),
+                )
+            arn = answer.get("Arn")
+            if not isinstance(arn, str) or not arn:
+                raise _AnswerShape("Arn")
+        return IdentityAnswer(arn, None, "", _answer_time(answer), datetime.now(timezone.utc))
 
     def assume_role(
         self,
@@ -462,10 +507,40 @@ class translated:
             serial = self.device.serial if self.device else "?"
             return DeviceNotAssociated(serial=serial, hint="")
         if code == "InvalidClientTokenId":
-            return KeyUnknown(access_key_id=self.key.access_key_id, section=self.key.section)
+            return key_unknown(self.key)
         if code == "SignatureDoesNotMatch":
             return WrongSecret(access_key_id=self.key.access_key_id, section=self.key.section)
         return AwsRefused(operation=self.operation, code=code, message=message)
+
+
+def _answer_time(answer: Mapping[str, Any]) -> datetime | None:
+    """AWS's clock when it answered: the Date header (whole seconds, GMT)."""
+    from email.utils import parsedate_to_datetime
+
+    headers = answer.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+    text = headers.get("date") if isinstance(headers, Mapping) else None
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def key_unknown(key: LongTermKey) -> KeyUnknown:
+    """InvalidClientTokenId for a long-term key: what it means, where the key came from and
+    how to put a working one there."""
+    if key.source is KeySource.KEYRING:
+        origin = "from the OS keyring"
+        fix = f"store a working key with mfa-login setup --profile {key.section}"
+    elif key.source is KeySource.ENTERED:
+        origin = "as entered"
+        fix = "enter a working key"
+    else:
+        origin = f"in [{key.section}]"
+        fix = f"put a working key under [{key.section}]"
+    return KeyUnknown(access_key_id=key.access_key_id, origin=origin, fix=fix)
 
 
 def _seconds(value: float) -> str:

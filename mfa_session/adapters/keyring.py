@@ -189,6 +189,20 @@ class KeyringVault:
             raise KeyringFailed(backend=name, reason=_reason(err)) from err
 
 
+class KeyringReader:
+    """The keyring as `doctor` reads it: `load` only, nothing stored, renamed or removed; a
+    profile that keeps its key in the file (--no-keyring, remembered) is not looked up."""
+
+    def __init__(self, keyring: KeyringVault, keeps_file: Callable[[str], bool]) -> None:
+        self._keyring = keyring
+        self._keeps_file = keeps_file
+
+    def load(self, profile: str) -> LongTermKey | None:
+        if self._keeps_file(profile):
+            return None
+        return self._keyring.load(profile)
+
+
 class KeyringFirst:
     """The login's vault: the keyring, or the file layout when the keyring cannot be used.
 

@@ -328,6 +328,14 @@ class WrittenSections(_Records):
     def sections(self) -> dict[str, str]:
         return self._entries("file_sections", "sections")
 
+    def origin(self, credentials: str, section: str) -> tuple[str, str | None] | None:
+        """(profile, role) of the request that last wrote `section`, None when unrecorded."""
+        made = _origin(self.state.data(), credentials, section)
+        if made is not None:
+            return made[0], made[1]
+        owner = self.sections().get(section)
+        return (owner, None) if isinstance(owner, str) else None
+
     def made_for(
         self,
         credentials: str,

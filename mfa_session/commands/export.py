@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from mfa_session.commands.session_flags import configure_session
 from mfa_session.output.session_formats import FORMATS, render
+from mfa_session.rules.environment import kept_by_dotenv, unset_command
 
 if TYPE_CHECKING:
     from mfa_session.wiring import Wiring
@@ -37,6 +38,14 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
     obtained = wiring.session(SessionOptions.from_args(args, "export")).obtain()
     if obtained.result.notices or obtained.result.outcome.name == "RENEWED":
         show_result(obtained.result, wiring.stderr, wiring.environ, wiring.clock())
+    kept = kept_by_dotenv(wiring.environ) if args.format == "dotenv" else []
+    if kept:
+        # The shell formats unset these; a dotenv file cannot.
+        print(
+            "mfa-login: a program that loads this dotenv file keeps what this shell already "
+            f"exports ({', '.join(kept)}) over the file's session: {unset_command(kept)} first",
+            file=wiring.stderr,
+        )
     wiring.stdout.write(render(obtained.credentials, args.format))
     wiring.stdout.flush()
     return 0

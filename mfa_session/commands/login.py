@@ -66,13 +66,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, wiring: Wiring) -> int:
     # Imported here, not at the top: `--help` needs only configure(). The use case imports
     # no boto3, botocore, questionary or keyring at import time.
+    from mfa_session.models import Outcome
     from mfa_session.output.render import show_result
+    from mfa_session.rules.environment import after_login_notes
     from mfa_session.usecases.session import SessionOptions
 
     session = wiring.session(SessionOptions.from_args(args))
     obtained = session.obtain()
     if not args.quiet:
-        show_result(obtained.result, wiring.stderr, wiring.environ, wiring.clock())
+        result = obtained.result
+        show_result(result, wiring.stderr, wiring.environ, wiring.clock())
+        if result.outcome is Outcome.RENEWED:
+            # Written, but this shell's variables may make AWS tools take something else.
+            for note in after_login_notes(wiring.environ, result.profile):
+                print(f"mfa-login: {visible(note)}", file=wiring.stderr)
         for line in session.keyring_offer(obtained):
             print(f"mfa-login: {visible(line)}", file=wiring.stderr)
     return 0

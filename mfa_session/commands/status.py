@@ -5,8 +5,9 @@ A profile is managed by mfa-login when any of these holds:
   - the state file records that mfa-login wrote a session (or a role's credentials) into it;
   - the state file remembers an MFA device for it;
   - the credentials file has a [NAME-long-term] section (aws-mfa's layout);
-  - [profile NAME] in the config file sets mfa_serial or mfa_code_command and is not itself
-    an assume-role, SSO or credential_process profile (those belong to the AWS CLI).
+  - [profile NAME] in the config file sets mfa_serial or mfa_code_command and is a plain
+    profile, not a role, SSO, web identity, credential_process or login_session one (those
+    get their credentials elsewhere).
 
 Exit codes with --profile: 0 valid, 10 expiring (less than --min-remaining left),
 11 expired or no session. Without --profile: 0.
@@ -28,6 +29,7 @@ from mfa_session.output.render import local_time
 from mfa_session.output.style import Style
 from mfa_session.rules.files import AwsSnapshot, Sections, credentials_identity
 from mfa_session.rules.flags import profile_name, read_flags
+from mfa_session.rules.profile_kinds import profile_kind
 from mfa_session.rules.sections import LONG_TERM_SUFFIX
 from mfa_session.rules.validity import (
     DEFAULT_MIN_REMAINING,
@@ -50,7 +52,6 @@ if TYPE_CHECKING:
     from mfa_session.wiring import Wiring
 
 # The keyring is never consulted here: status must stay as fast as a bare Python start.
-_FOREIGN_CONFIG_KEYS = ("role_arn", "source_profile", "credential_process", "sso_session")
 _COLOURS = {"valid": "green", "expiring": "yellow", "expired": "red", "no session": "dim"}
 _EXIT = {
     "valid": ExitCode.OK,
@@ -220,7 +221,7 @@ def managed_profiles(
     )
     for name, values in config.items():
         ours = values.get("mfa_serial") or values.get("mfa_code_command")
-        if ours and not any(key in values for key in _FOREIGN_CONFIG_KEYS):
+        if ours and profile_kind(name, credentials, config).loginable:
             names.add(name)
     return sorted(name for name in names if not name.endswith(LONG_TERM_SUFFIX))
 

@@ -1,6 +1,14 @@
 """The session as a reader of each format parses it: shell variables (sh, fish, powershell),
 dotenv, credential_process JSON, and the environment of a command run with it.
 
+A command's environment loses, and the shell formats unset first, every variable of
+`rules.environment.CLEARED_VARIABLES`: left over from another session or tool, each would
+pair the session with something else (a stale AWS_SECURITY_TOKEN, which botocore reads
+before AWS_SESSION_TOKEN, makes AWS answer "The security token included in the request is
+invalid"). dotenv cannot remove a variable (its readers add to an environment, and
+python-dotenv keeps what is already set), and the credential_process JSON is read by an SDK
+as a whole: neither says anything about the others.
+
 Standard library only, nothing loaded until used: the still-valid fast paths of `export`,
 `exec` and `credential-process` print through it before anything heavy is imported.
 """
@@ -10,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from mfa_session.rules.environment import CLEARED_VARIABLES, SESSION_VARIABLES
 from mfa_session.timefmt import format_expiration
 
 TYPE_CHECKING = False
@@ -17,25 +26,24 @@ if TYPE_CHECKING:
     from mfa_session.interfaces import SessionFields
 
 FORMATS = ("sh", "fish", "powershell", "json", "dotenv")
-DROPPED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
-"""Left out of a command's environment: they would point its SDK at another profile."""
 
 
 def session_environment(environ: Mapping[str, str], session: SessionFields) -> dict[str, str]:
-    """The environment of a command run with the session: the caller's, without
-    AWS_PROFILE and AWS_DEFAULT_PROFILE, with the session's four variables."""
-    env = {name: value for name, value in environ.items() if name not in DROPPED}
+    """The environment of a command run with the session: the caller's, without the
+    cleared variables, with the session's four."""
+    env = {name: value for name, value in environ.items() if name not in CLEARED_VARIABLES}
     env.update(variables(session))
     return env
 
 
 def variables(session: SessionFields) -> dict[str, str]:
-    return {
-        "AWS_ACCESS_KEY_ID": session.access_key_id,
-        "AWS_SECRET_ACCESS_KEY": session.secret_access_key,
-        "AWS_SESSION_TOKEN": session.session_token,
-        "AWS_CREDENTIAL_EXPIRATION": format_expiration(session.expiration),
-    }
+    values = (
+        session.access_key_id,
+        session.secret_access_key,
+        session.session_token,
+        format_expiration(session.expiration),
+    )
+    return dict(zip(SESSION_VARIABLES, values, strict=True))
 
 
 def credential_process_json(session: SessionFields) -> str:
@@ -58,7 +66,10 @@ def render(session: SessionFields, form: str) -> str:
     if form == "json":
         return credential_process_json(session) + "\n"
     line: Callable[[str, str], str] = _FORMATS[form]
-    return "".join(line(name, value) + "\n" for name, value in variables(session).items())
+    removal = _UNSET.get(form)
+    cleared = [removal(CLEARED_VARIABLES)] if removal else []
+    assigned = [line(name, value) for name, value in variables(session).items()]
+    return "".join(text + "\n" for text in (*cleared, *assigned))
 
 
 # Each format is quoted the way its reader parses it; docs/using-the-session.md names them.
@@ -115,6 +126,28 @@ def _dotenv(name: str, value: str) -> str:
         )
     return f'{name}="' + "".join(_DOTENV_ESCAPES.get(c, c) for c in value) + '"'
 
+
+def _sh_unset(names: tuple[str, ...]) -> str:
+    return "unset " + " ".join(names)
+
+
+def _fish_unset(names: tuple[str, ...]) -> str:
+    """This session's (global) variables only: erasing a universal one (set -U) would
+    change every fish session for good."""
+    return " ".join(f"set -e -g {name};" for name in names)
+
+
+def _powershell_unset(names: tuple[str, ...]) -> str:
+    """$null removes a variable from the process's environment, and never fails; one
+    assignment a line, as the session's own."""
+    return "\n".join(f"$Env:{name} = $null" for name in names)
+
+
+_UNSET: dict[str, Callable[[tuple[str, ...]], str]] = {
+    "sh": _sh_unset,
+    "fish": _fish_unset,
+    "powershell": _powershell_unset,
+}
 
 _FORMATS: dict[str, Callable[[str, str], str]] = {
     "sh": _sh,

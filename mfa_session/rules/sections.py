@@ -68,18 +68,6 @@ def key_section(profile: str, credentials: Sections) -> tuple[str, bool] | None:
     return None
 
 
-def loginable_profiles(credentials: Sections, config: Sections) -> list[str]:
-    """Profiles a login can start from: a long-term key in the file, or an MFA device set."""
-    names: set[str] = set()
-    for section, values in credentials.items():
-        if section.endswith(LONG_TERM_SUFFIX):
-            names.add(section[: -len(LONG_TERM_SUFFIX)])
-        elif holds_long_term_key(values):
-            names.add(section)
-    names.update(name for name, values in config.items() if values.get("mfa_serial"))
-    return sorted(name for name in names if long_term_owner(name) is None)
-
-
 def defined_profiles(credentials: Sections, config: Sections) -> list[str]:
     """Every profile the two files define, as `--profile` completes them: each section of
     the credentials file ([NAME-long-term] as NAME, the profile it keeps the key of) and

@@ -43,12 +43,12 @@ from mfa_session.models import (
 )
 from mfa_session.rules.files import AwsSnapshot, Sections, credentials_identity
 from mfa_session.rules.profile_choice import profile_without_picker
+from mfa_session.rules.profile_kinds import loginable_profiles
 from mfa_session.rules.regions import region_for
 from mfa_session.rules.sections import (
     LONG_TERM_SUFFIX,
     SESSION_PREFIX,
     key_section,
-    loginable_profiles,
     stored_session,
 )
 from mfa_session.rules.validity import (

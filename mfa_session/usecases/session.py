@@ -20,7 +20,12 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from mfa_session.errors import LongTermSectionAsProfile, LongTermSectionAsTarget, NoRoleArn
+from mfa_session.errors import (
+    LongTermSectionAsProfile,
+    LongTermSectionAsTarget,
+    NoRoleArn,
+    SessionNotUsed,
+)
 from mfa_session.interfaces import (
     AwsApi,
     CodeSource,
@@ -42,6 +47,7 @@ from mfa_session.models import (
 from mfa_session.output.render import local_time, result_line
 from mfa_session.rules.files import AwsSnapshot
 from mfa_session.rules.flags import FROM_CONFIG
+from mfa_session.rules.profile_kinds import merged_profile, precedence_text, takes_precedence
 from mfa_session.rules.regions import region_for
 from mfa_session.rules.sections import long_term_owner
 from mfa_session.rules.validity import DEFAULT_MIN_REMAINING
@@ -197,7 +203,9 @@ def obtain_session(
     clock: Callable[[], datetime],
 ) -> Obtained:
     """The stored credentials when they serve `plan.wanted`; otherwise, holding the login
-    locks of the plan's sections, a login and with a role AssumeRole, written and returned."""
+    locks of the plan's sections, a login and with a role AssumeRole, written and returned.
+    Nothing is handed out from, or written to, a section AWS tools would not use."""
+    refuse_unused_target(plan, files)
     # The daily case needs no lock: a section that serves this request is used as it is.
     stored = still_valid(plan.wanted, files, clock(), origins)
     if stored is not None:
@@ -227,6 +235,36 @@ def obtain_session(
         if plan.role is None:
             return Obtained(result, result.credentials)
         return _assume(plan.role, result, files, parts, clock)
+
+
+def refuse_unused_target(plan: SessionPlan, files: AwsSnapshot) -> None:
+    """The section that receives what this command hands out must be one AWS tools take
+    credentials from: a role_arn, web identity or SSO setting of its profile would take
+    precedence over it (rules.profile_kinds, botocore's order). Said before any lock,
+    request or code."""
+    target = plan.wanted.target
+    setting = takes_precedence(target, files.credentials, files.config)
+    if setting is None or (setting.in_credentials_file and setting.key.startswith("sso_")):
+        # sso_* keys in the section itself: another tool manages it (ManagedElsewhere says so).
+        return
+    profile = merged_profile(target, files.credentials, files.config)
+    another = "write it to another section with --write-profile NAME"
+    if setting.key == "role_arn" and plan.role is None and plan.login.write_profile is None:
+        ways = [f"log in with --assume-role (the role's credentials go to [{target}{ROLE_SUFFIX}])"]
+        source = profile.get("source_profile", "").strip()
+        if source and source != target:
+            ways.append(f"log in its source_profile: mfa-login --profile {source}")
+        way_out = ", or ".join([*ways, another])
+    else:
+        way_out = another
+    raise SessionNotUsed(
+        where=setting.where(target),
+        path=files.credentials_path if setting.in_credentials_file else files.config_path,
+        setting=setting.key,
+        instead=precedence_text(setting, profile),
+        section=target,
+        way_out=way_out,
+    )
 
 
 def _assume(

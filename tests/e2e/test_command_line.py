@@ -315,6 +315,7 @@ BAD_VALUES: dict[str, dict[str, str]] = {
     },
     "status": {"--profile": "", "--min-remaining": "99999"},
     "forget": {"--profile": " "},
+    "doctor": {"--profile": ""},
     "completion": {"shell": "tcsh"},
     "help": {"command": "nosuch"},
 }

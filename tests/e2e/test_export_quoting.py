@@ -138,7 +138,8 @@ class NotPowerShell(AssertionError):
 
 def powershell_assignments(text: str) -> dict[str, str]:
     """`$Env:NAME = TERM [+ TERM ...]` lines, TERM a verbatim string or [char]0xHEX, read as
-    PowerShell's tokenizer reads them; anything else on a line is refused."""
+    PowerShell's tokenizer reads them, and `$Env:NAME = $null` (the variable removed);
+    anything else on a line is refused."""
     found: dict[str, str] = {}
     for line in text.split("\n")[:-1]:
         if any(c in line for c in "\r\x85\u2028\u2029"):
@@ -146,6 +147,9 @@ def powershell_assignments(text: str) -> dict[str, str]:
         head, equals, rest = line.partition(" = ")
         if not head.startswith("$Env:") or not equals:
             raise NotPowerShell(line)
+        if rest == "$null":  # removes the variable from the environment
+            found.pop(head[len("$Env:") :], None)
+            continue
         value, position = "", 0
         while True:
             if rest.startswith("[char]0x", position):

@@ -110,14 +110,21 @@ def test_device_of_another_user_exits_3(
 
 
 def test_inactive_key_exits_7(home: Home, emulator: Emulator, aws_user: EmulatedUser) -> None:
+    """InvalidClientTokenId at a login says what it means for this key and how to check it
+    in IAM, not only AWS's words."""
     before = prepared(home, aws_user)
     emulator.deactivate_key(aws_user)
     run = login(emulator, aws_user, "--code", aws_user.code())
     assert run.code == 7
-    assert single_line(run.stderr) == (
-        f"mfa-login: AWS does not accept access key {aws_user.access_key_id} (deleted or "
-        "inactive): create a new access key in IAM and store it under [admin]"
-    )
+    line = single_line(run.stderr)
+    assert line.startswith(
+        f"mfa-login: AWS does not know access key {aws_user.access_key_id} (in "
+        "[admin]) as an active key (InvalidClientTokenId): it was made inactive or "
+        "deleted in IAM"
+    ), line
+    # How to check it in IAM, and where a working key goes.
+    assert "aws iam list-access-keys" in line
+    assert line.endswith("then put a working key under [admin]"), line
     assert home.credentials.read_bytes() == before
 
 

@@ -109,6 +109,8 @@ FAST_PATH_MODULES = {
     "mfa_session.rules.sections",
     "mfa_session.rules.validity",
     "mfa_session.rules.code_steps",
+    "mfa_session.rules.environment",
+    "mfa_session.rules.profile_kinds",
     "mfa_session.adapters",
     "mfa_session.adapters.state_file",
     "mfa_session.adapters.command_exec",

@@ -263,8 +263,8 @@ CORPUS_DISAGREEMENTS: dict[str, dict[str, set[str]]] = {
         "js": {"work: region", "work: value expiration", "work: value output"},
     },
     "ok_target_continuation_lines.ini": {
-        "go": {"work: value role_arn"},
-        "js": {"work: value role_arn"},
+        "go": {"work: value role_session_name"},
+        "js": {"work: value role_session_name"},
     },
     "ok_target_indented_header.ini": {
         "go": {"work-long-term: credentials", "work: profile"},

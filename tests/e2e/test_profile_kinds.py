@@ -1,0 +1,218 @@
+"""One profile-kind rule for the picker, status, the refusal before a login and doctor: role,
+SSO and web identity profiles are never offered or logged into, a login is refused before
+any code when AWS tools would not use the session it writes, and the settings botocore
+reads only after the credentials file (credential_process, login_session, sso_session
+alone) do not stop it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pexpect
+import pytest
+
+from tests.conftest import Home
+from tests.e2e.formats_helpers import AWS, shell_env
+from tests.e2e.helpers import mfa_login, spawn, write_config, write_long_term
+from tests.emulator import EmulatedUser, Emulator
+
+pytestmark = pytest.mark.e2e
+
+ROLE_ARN = "arn:aws:iam::123456789012:role/ops"
+
+
+def kinds_config(user: EmulatedUser) -> str:
+    """Two plain profiles, and a role and an SSO profile that also name an MFA device (as
+    people configure them for the AWS CLI)."""
+    serial = user.mfa_serials[0]
+    return (
+        f"[profile alpha]\nmfa_serial = {serial}\n\n"
+        f"[profile prod]\nrole_arn = {ROLE_ARN}\nsource_profile = work\nmfa_serial = {serial}\n\n"
+        f"[profile sso-dev]\nsso_account_id = 123456789012\nsso_role_name = Dev\n"
+        f"sso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n"
+        f"mfa_serial = {serial}\n\n"
+        f"[profile work]\nmfa_serial = {serial}\n"
+    )
+
+
+def test_picker_offers_only_profiles_a_login_can_start_from(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    write_long_term(home, "alpha", aws_user, layout="long-term")
+    write_long_term(home, "work", aws_user, layout="long-term")
+    write_config(home, kinds_config(aws_user))
+
+    child = spawn(emulator)
+    child.expect("Profile to log in")
+    child.expect("work")  # sorted: a role or SSO profile offered would come before it
+    shown = str(child.before)
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "alpha" in shown
+    assert "prod" not in shown
+    assert "sso-dev" not in shown
+
+
+def test_status_leaves_role_and_sso_profiles_out(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    write_long_term(home, "alpha", aws_user, layout="long-term")
+    write_long_term(home, "work", aws_user, layout="long-term")
+    write_config(home, kinds_config(aws_user))
+    run = mfa_login(emulator, "status", "--json")
+    assert run.code == 0, run.stderr
+    listed = {entry["profile"] for entry in json.loads(run.stdout)}
+    assert listed == {"alpha", "work"}
+
+
+def test_role_profile_is_refused_before_a_code_with_the_ways_in(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    write_long_term(home, "prod", aws_user, layout="profile")
+    write_config(home, kinds_config(aws_user))
+    before = (home.credentials.read_bytes(), home.config.read_bytes())
+    emulator.reset_counts()
+
+    run = mfa_login(emulator, "--profile", "prod", "--code", aws_user.code())
+    assert run.code == 6
+    assert run.stderr == (
+        f"mfa-login: [profile prod] in {home.config} sets role_arn, so AWS tools assume the "
+        f"role {ROLE_ARN} with the credentials of work instead of using the credentials in "
+        "[prod] of the credentials file; nothing was written or sent to AWS: log in with "
+        "--assume-role (the role's credentials go to [prod-role]), or log in its "
+        "source_profile: mfa-login --profile work, or write it to another section with "
+        "--write-profile NAME\n"
+    )
+    assert emulator.request_count(aws_user.access_key_id) == 0
+    assert (home.credentials.read_bytes(), home.config.read_bytes()) == before
+
+
+@pytest.mark.parametrize(
+    ("setting", "instead"),
+    [
+        pytest.param(
+            "web_identity_token_file = /var/run/token\nrole_arn = " + ROLE_ARN,
+            "AWS tools assume role_arn with the web identity token in that file",
+            id="web_identity_token_file",
+        ),
+        pytest.param(
+            "sso_account_id = 123456789012\nsso_role_name = Dev",
+            "AWS tools take IAM Identity Center (SSO) credentials (aws sso login)",
+            id="sso_account_id",
+        ),
+        pytest.param(
+            "sso_role_name = Dev",
+            "AWS tools take IAM Identity Center (SSO) credentials (aws sso login)",
+            id="sso_role_name",
+        ),
+    ],
+)
+def test_a_setting_botocore_takes_first_stops_the_login_before_the_code(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, setting: str, instead: str
+) -> None:
+    write_long_term(home, "admin", aws_user, layout="long-term")
+    write_config(home, f"[profile admin]\nmfa_serial = {aws_user.mfa_serials[0]}\n{setting}\n")
+    before = (home.credentials.read_bytes(), home.config.read_bytes())
+    emulator.reset_counts()
+    # No --code and no terminal: asked for one, the login would stop on the empty stdin.
+    run = mfa_login(emulator, "--profile", "admin")
+    assert run.code == 6, run.stderr
+    key = setting.split(" = ", maxsplit=1)[0]
+    assert run.stderr == (
+        f"mfa-login: [profile admin] in {home.config} sets {key}, so {instead} instead of "
+        "using the credentials in [admin] of the credentials file; nothing was written or sent "
+        "to AWS: write it to another section with --write-profile NAME\n"
+    )
+    assert emulator.request_count(aws_user.access_key_id) == 0
+    assert (home.credentials.read_bytes(), home.config.read_bytes()) == before
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "credential_process = /bin/false",
+        "login_session = arn:aws:iam::123456789012:user/alice",
+        # With the section it names: botocore refuses to make any client without it.
+        "sso_session = corp\n\n[sso-session corp]\nsso_start_url = https://example.awsapps.com/"
+        "start\nsso_region = us-east-1",
+    ],
+    ids=["credential_process", "login_session", "sso_session"],
+)
+def test_a_setting_botocore_reads_after_the_credentials_file_does_not_stop_the_login(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, setting: str
+) -> None:
+    """botocore's chain takes the keys of the credentials file's [NAME] before
+    login_session and credential_process (ProfileProviderBuilder.providers), and starts SSO
+    only with sso_account_id or sso_role_name: the AWS CLI uses the session written."""
+    write_long_term(home, "admin", aws_user, layout="long-term")
+    write_config(
+        home,
+        f"[profile admin]\nmfa_serial = {aws_user.mfa_serials[0]}\nregion = us-east-1\n{setting}\n",
+    )
+    run = mfa_login(emulator, "--profile", "admin", "--code", aws_user.code())
+    assert run.code == 0, run.stderr
+    cli = subprocess.run(
+        [AWS, "--profile", "admin", "sts", "get-caller-identity", "--output", "json"],
+        capture_output=True,
+        text=True,
+        env=shell_env(emulator),
+        timeout=60,
+        check=False,
+    )
+    assert cli.returncode == 0, cli.stderr
+    assert json.loads(cli.stdout)["Arn"] == aws_user.arn
+
+
+def test_login_says_when_exported_keys_would_be_used_instead(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    """After a login: one line, with the fix, when this shell's variables make AWS tools
+    take something other than the session just written."""
+    other = emulator.create_user("kinds-exported")
+    write_long_term(home, "admin", aws_user, layout="long-term")
+    env = shell_env(
+        emulator,
+        AWS_ACCESS_KEY_ID=other.access_key_id,
+        AWS_SECRET_ACCESS_KEY=other.secret_access_key,
+    )
+    done = subprocess.run(
+        ["mfa-login", "--profile", "admin", "--device", aws_user.mfa_serials[0]],
+        input=aws_user.code() + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    masked = f"{other.access_key_id[:4]}…{other.access_key_id[-4:]}"
+    assert (
+        f"mfa-login: AWS tools in this shell take AWS_ACCESS_KEY_ID ({masked}) from the "
+        "environment, not the session in [admin]: unset AWS_ACCESS_KEY_ID "
+        "AWS_SECRET_ACCESS_KEY, or run them with --profile admin"
+    ) in done.stderr.splitlines()
+    assert other.secret_access_key not in done.stderr
+    assert aws_user.secret_access_key not in done.stderr
+
+
+def test_login_says_when_aws_default_profile_names_another_profile(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    write_long_term(home, "admin", aws_user, layout="long-term")
+    env = shell_env(emulator, AWS_DEFAULT_PROFILE="old", AWS_PROFILE="admin")
+    done = subprocess.run(
+        ["mfa-login", "--device", aws_user.mfa_serials[0], "--profile", "admin"],
+        input=aws_user.code() + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (
+        "mfa-login: AWS_DEFAULT_PROFILE=old takes precedence over AWS_PROFILE=admin in the AWS "
+        "CLI and boto3: unset AWS_DEFAULT_PROFILE, or run them with --profile admin"
+    ) in done.stderr.splitlines()

@@ -1,0 +1,111 @@
+"""The profile-kind rule against botocore's real credential chain: for each way a profile can
+be configured beside keys in the credentials file's [p], `takes_precedence` names a setting
+exactly when botocore (the AWS CLI, boto3) takes credentials other than those keys. A
+botocore release that reorders its providers fails here, and the login's refusal, doctor
+and the picker would be told what to follow."""
+
+from __future__ import annotations
+
+import botocore.session
+import pytest
+
+from mfa_session.rules.profile_kinds import loginable_profiles, profile_kind, takes_precedence
+from tests.conftest import Home
+
+SESSION_KEYS = {
+    "aws_access_key_id": "ASIAIOSFODNN7EXAMPLE",
+    "aws_secret_access_key": "wJalrXUtnFEMIsessionsecret",
+    "aws_session_token": "session-token",
+}
+BASE_KEYS = {"aws_access_key_id": "AKIABASEKEY000000001", "aws_secret_access_key": "base-secret"}
+ROLE = "arn:aws:iam::123456789012:role/ops"
+
+SSO = {
+    "sso_start_url": "https://example.awsapps.com/start",
+    "sso_region": "us-east-1",
+}
+SHARED = "shared-credentials-file"
+"""botocore's method for the keys in the credentials file's [p]."""
+
+# (id, [profile p] settings, [p]'s extra settings in the credentials file, botocore's method)
+CASES: list[tuple[str, dict[str, str], dict[str, str], str]] = [
+    ("plain", {"region": "us-east-1"}, {}, SHARED),
+    ("role_arn, source_profile", {"role_arn": ROLE, "source_profile": "base"}, {}, "assume-role"),
+    (
+        "role_arn, credential_source",
+        {"role_arn": ROLE, "credential_source": "Environment"},
+        {},
+        "assume-role",
+    ),
+    ("role_arn in [p]", {}, {"role_arn": ROLE, "source_profile": "base"}, "assume-role"),
+    ("source_profile alone", {"source_profile": "base"}, {}, SHARED),
+    ("credential_source alone", {"credential_source": "Environment"}, {}, SHARED),
+    (
+        "web_identity_token_file",
+        {"web_identity_token_file": "token-file", "role_arn": ROLE},
+        {},
+        "assume-role-with-web-identity",
+    ),
+    (
+        "sso_account_id",
+        {"sso_account_id": "123456789012", "sso_role_name": "Dev", **SSO},
+        {},
+        "sso",
+    ),
+    ("sso_start_url alone", SSO, {}, SHARED),
+    ("credential_process", {"credential_process": "/bin/false"}, {}, SHARED),
+    ("login_session", {"login_session": "arn:aws:iam::123456789012:user/alice"}, {}, SHARED),
+]
+
+
+def ini(sections: dict[str, dict[str, str]]) -> str:
+    return "".join(
+        f"[{name}]\n" + "".join(f"{key} = {value}\n" for key, value in values.items()) + "\n"
+        for name, values in sections.items()
+    )
+
+
+@pytest.mark.parametrize(
+    ("config_settings", "credentials_settings", "method"),
+    [pytest.param(*case[1:], id=case[0]) for case in CASES],
+)
+def test_takes_precedence_names_a_setting_exactly_when_botocore_skips_the_keys(
+    home: Home,
+    monkeypatch: pytest.MonkeyPatch,
+    config_settings: dict[str, str],
+    credentials_settings: dict[str, str],
+    method: str,
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAENVIRONMENTKEY01")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "environment-secret")
+    credentials = {"p": {**SESSION_KEYS, **credentials_settings}, "base": BASE_KEYS}
+    config = {"p": config_settings}
+    home.credentials.write_text(ini(credentials), encoding="utf-8")
+    home.config.write_text(
+        ini({f"profile {name}": values for name, values in config.items()}), encoding="utf-8"
+    )
+
+    found = botocore.session.Session(profile="p").get_credentials()
+    assert found is not None
+    assert found.method == method
+    setting = takes_precedence("p", credentials, config)
+    assert (setting is None) == (method == SHARED), setting
+
+
+def test_only_plain_profiles_are_offered_for_a_login() -> None:
+    credentials = {
+        "work-long-term": BASE_KEYS,
+        "alpha": BASE_KEYS,
+        "prod-long-term": BASE_KEYS,
+    }
+    config = {
+        "alpha": {"mfa_serial": "arn:aws:iam::123456789012:mfa/a"},
+        "prod": {"role_arn": ROLE, "source_profile": "work", "mfa_serial": "x"},
+        "sso": {"sso_session": "corp", "mfa_serial": "x"},
+        "cp": {"credential_process": "/bin/true", "mfa_serial": "x"},
+        "work": {"mfa_serial": "x"},
+    }
+    assert loginable_profiles(credentials, config) == ["alpha", "work"]
+    assert profile_kind("prod", credentials, config).kind == "role"
+    assert profile_kind("sso", credentials, config).kind == "SSO"
+    assert profile_kind("cp", credentials, config).kind == "process"
