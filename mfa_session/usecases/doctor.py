@@ -65,7 +65,7 @@ from mfa_session.rules.profile_kinds import (
     sdk_differences,
     takes_precedence,
 )
-from mfa_session.rules.regions import region_for
+from mfa_session.rules.regions import configured_region, region_for
 from mfa_session.rules.sections import LONG_TERM_PREFIX, SESSION_PREFIX
 from mfa_session.rules.validity import DEFAULT_MIN_REMAINING, renewal_margin, session_seconds
 from mfa_session.timefmt import format_remaining, parse_expiration
@@ -738,9 +738,11 @@ def _setup(profile: str) -> str:
 
 def _region(profile: str, owner: str, files: AwsSnapshot) -> str:
     """The region a login of `owner` would ask (the partition of its MFA device)."""
-    config = files.config.get(profile, {}) or files.config.get(owner, {})
+    configured = configured_region(profile, files.credentials, files.config) or configured_region(
+        owner, files.credentials, files.config
+    )
     serial = files.config.get(owner, {}).get("mfa_serial", "").strip()
-    return region_for(config.get("region"), MfaDevice(serial) if serial else None)
+    return region_for(configured, MfaDevice(serial) if serial else None)
 
 
 def _live_checks(

@@ -44,7 +44,7 @@ from mfa_session.models import (
 from mfa_session.rules.files import AwsSnapshot, Sections, credentials_identity
 from mfa_session.rules.profile_choice import profile_without_picker
 from mfa_session.rules.profile_kinds import loginable_profiles
-from mfa_session.rules.regions import region_for
+from mfa_session.rules.regions import configured_region, region_for
 from mfa_session.rules.sections import (
     LONG_TERM_SUFFIX,
     SESSION_PREFIX,
@@ -178,7 +178,8 @@ def login(
     # A duration_seconds AWS would refuse is said before IAM is asked for the device.
     duration = _duration(request.duration, config)
     device, origin = _device(request, config, files, key, aws, codes, prompter, memory, notices)
-    region = region_for(config.get("region"), device)
+    configured = configured_region(request.profile, files.credentials, files.config)
+    region = region_for(configured, device)
     log.debug("device %s (from %s), region %s, %d s", device.serial, origin.value, region, duration)
 
     session = _session(
@@ -303,6 +304,7 @@ def _device(
 ) -> tuple[MfaDevice, DeviceOrigin]:
     """Step 4: the first place that names a device wins; IAM is asked only when none does."""
     long_term = files.credentials.get(request.profile + LONG_TERM_SUFFIX, {})
+    configured = configured_region(request.profile, files.credentials, files.config)
     candidates = (
         (request.device, DeviceOrigin.FLAG),
         (config.get("mfa_serial"), DeviceOrigin.CONFIG),
@@ -313,10 +315,10 @@ def _device(
         if serial and serial.strip():
             device = MfaDevice(serial.strip())
             # Build the STS client while the person reads the prompt and types the code.
-            aws.warm_up(key, region_for(config.get("region"), device))
+            aws.warm_up(key, region_for(configured, device))
             return device, origin
 
-    region = region_for(config.get("region"), None)
+    region = region_for(configured, None)
     devices = aws.list_mfa_devices(key, region)
     usable = [d for d in devices if not d.is_security_key]
     keys_left_out = len(devices) - len(usable)

@@ -48,7 +48,7 @@ from mfa_session.output.render import local_time, result_line
 from mfa_session.rules.files import AwsSnapshot
 from mfa_session.rules.flags import FROM_CONFIG
 from mfa_session.rules.profile_kinds import merged_profile, precedence_text, takes_precedence
-from mfa_session.rules.regions import region_for
+from mfa_session.rules.regions import configured_region, region_for
 from mfa_session.rules.sections import long_term_owner
 from mfa_session.rules.validity import DEFAULT_MIN_REMAINING
 from mfa_session.usecases.login import LoginRequest, login, still_valid
@@ -275,10 +275,10 @@ def _assume(
     clock: Callable[[], datetime],
 ) -> Obtained:
     log.debug("assuming %s with the session of [%s]", role.arn, result.profile)
-    config = files.config.get(parts.store.profile, {})
+    configured = configured_region(parts.store.profile, files.credentials, files.config)
     credentials = parts.aws.assume_role(
         result.credentials,
-        region_for(config.get("region"), None),
+        region_for(configured, None),
         role.arn,
         role.session_name,
         ROLE_DURATION,
