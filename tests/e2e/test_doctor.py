@@ -578,6 +578,50 @@ def test_long_term_key_is_checked_where_the_login_takes_it_from_the_keyring(
     )
 
 
+@pytest.mark.parametrize(
+    ("backend", "cause"),
+    [
+        (
+            "LockedKeyring",
+            "the OS keyring is locked (backend tests.keyring_backends.LockedKeyring): unlock it "
+            "(log in to the desktop, or run gnome-keyring-daemon --unlock)",
+        ),
+        (
+            "BrokenKeyring",
+            "the OS keyring failed (backend tests.keyring_backends.BrokenKeyring: RuntimeError: "
+            "org.freedesktop.DBus.Error.ServiceUnknown): check that its Secret Service is "
+            "running and unlocked",
+        ),
+    ],
+    ids=["locked", "failing"],
+)
+def test_keyring_that_cannot_be_read_while_the_file_holds_the_key_is_a_note(
+    home: Home,
+    emulator: Emulator,
+    aws_user: EmulatedUser,
+    secrets: list[str],
+    backend: str,
+    cause: str,
+) -> None:
+    """The key never went into the keyring and is still in [admin-long-term]: the next login
+    takes it there, so a keyring that cannot be read is a note, and AWS is asked with the
+    file's key."""
+    env = keyring_env(emulator, f"tests.keyring_backends.{backend}")
+    keyring = {name: env[name] for name in ("PYTHON_KEYRING_BACKEND", "PYTHONPATH")}
+    run, lines = doctor(home, emulator, secrets, "--profile", "admin", **keyring)
+    assert run.code == 0, run.stdout
+    assert line_of(lines, "note     long-term-key:") == (
+        f"note     long-term-key: the OS keyring cannot be read ({cause}, or keep the key in "
+        "the credentials file with mfa-login --no-keyring); the login takes the long-term key "
+        f"{masked(aws_user.access_key_id)} in [admin-long-term]"
+    )
+    assert line_of(lines, "ok       aws-long-term-key:") == (
+        f"ok       aws-long-term-key: AWS accepts {masked(aws_user.access_key_id)} "
+        f"([admin-long-term]): {aws_user.arn}"
+    )
+    assert lines[-1] == "mfa-login doctor: admin: no problems, 1 note"
+
+
 def test_session_about_to_expire_is_a_note_with_the_command_that_renews_it(
     home: Home, emulator: Emulator
 ) -> None:
