@@ -288,6 +288,19 @@ class SessionNotUsed(MfaSessionError):
     exit_code = ExitCode.FILE_UNSAFE
 
 
+class SsoSessionMissing(MfaSessionError):
+    """A profile's sso_session that botocore cannot follow: it builds no client for the
+    profile (InvalidConfigError), so neither the login nor any AWS tool can use it."""
+
+    fmt = (
+        "profile {profile} sets sso_session = {session} in {where}, but {problem}: the AWS CLI "
+        "and boto3 (botocore) refuse every request for {profile}; nothing was written or sent "
+        "to AWS: add the [sso-session {session}] section with sso_start_url and sso_region "
+        "to the config file, or remove the sso_session line from {where}"
+    )
+    exit_code = ExitCode.FILE_UNSAFE
+
+
 class AnotherLoginWriting(MfaSessionError):
     fmt = "another mfa-login is writing {path}; nothing was written, try again"
     exit_code = ExitCode.FILE_UNSAFE

@@ -63,6 +63,8 @@ from mfa_session.rules.profile_kinds import (
     profile_kind,
     profile_names,
     sdk_differences,
+    sso_session_gap,
+    sso_session_text,
     takes_precedence,
 )
 from mfa_session.rules.regions import configured_region, region_for
@@ -164,6 +166,19 @@ def examine(
         probe = file_probe
     if request.offline:
         found.add("aws-credentials", NOTE, "not asked: --offline")
+        return DoctorReport(profile, chosen_by, tuple(found.checks))
+    unbuildable = [
+        name
+        for name in dict.fromkeys((profile, owner))
+        if sso_session_gap(name, files.credentials, files.config, files.sso_sessions)
+    ]
+    if unbuildable:
+        # botocore refuses to build the client (InvalidConfigError): the config line says why.
+        found.add(
+            "aws-credentials",
+            NOTE,
+            f"not asked: botocore builds no client for {unbuildable[0]} (see config above)",
+        )
         return DoctorReport(profile, chosen_by, tuple(found.checks))
     region = _region(profile, owner, files)
     _live_checks(probe, key, profile, owner, region, identity, renew, found)
@@ -473,6 +488,18 @@ def _config_checks(profile: str, files: AwsSnapshot, found: _Findings) -> bool:
     setting = takes_precedence(profile, credentials, config)
     holds_keys = bool(credentials.get(profile, {}).get("aws_access_key_id", "").strip())
     kind = profile_kind(profile, credentials, config)
+    gap = sso_session_gap(profile, credentials, config, files.sso_sessions)
+    if gap is not None:
+        where = gap.setting.where(profile)
+        found.add(
+            "config",
+            PROBLEM,
+            f"{where} sets sso_session = {gap.session}, but "
+            f"{sso_session_text(gap, files.config_path)}: the AWS CLI and boto3 (botocore) "
+            f"refuse every request for {profile}, and the next login stops",
+            f"add the [sso-session {gap.session}] section with sso_start_url and sso_region "
+            f"to the config file, or remove the sso_session line from {where}",
+        )
     if setting is not None:
         instead = precedence_text(setting, merged)
         text = f"{setting.where(profile)} sets {setting.key}: {instead}"

@@ -804,7 +804,9 @@ LONG_TERM_TEXT = (
         ),
         pytest.param(
             LONG_TERM_TEXT,
-            "[profile admin]\nsso_session = corp\n",
+            # With the section it names: without it botocore refuses the profile (below).
+            "[profile admin]\nsso_session = corp\n\n[sso-session corp]\n"
+            "sso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n",
             {},
             "note     config: [profile admin] sets sso_session (SSO profile); doctor checks only "
             "the credentials mfa-login makes",
@@ -939,3 +941,26 @@ def test_a_file_aws_tools_cannot_read_is_the_one_finding(home: Home, emulator: E
     assert run.code == PROBLEMS_FOUND
     assert lines[0].startswith("problem  files: AWS tools cannot read the files: "), lines
     assert len(lines) == 2  # the finding and the summary
+
+
+def test_sso_session_without_its_section_is_a_problem_and_aws_is_not_asked(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, secrets: list[str]
+) -> None:
+    """botocore builds no client for the profile (InvalidConfigError): doctor says why in
+    one line with the way out, and does not report the SDK's failure as a network one."""
+    with home.config.open("a", encoding="utf-8") as config:
+        config.write("sso_session = corp\n")
+    emulator.reset_counts()
+    run, lines = doctor(home, emulator, secrets, "--profile", "admin")
+    assert run.code == PROBLEMS_FOUND
+    assert line_of(lines, "problem  config:") == (
+        f"problem  config: [profile admin] sets sso_session = corp, but {home.config} has no "
+        "[sso-session corp] section: the AWS CLI and boto3 (botocore) refuse every request for "
+        "admin, and the next login stops; to fix: add the [sso-session corp] section with "
+        "sso_start_url and sso_region to the config file, or remove the sso_session line from "
+        "[profile admin]"
+    )
+    assert "note     aws-credentials: not asked: botocore builds no client for admin" in lines[-2]
+    assert lines[-1] == "mfa-login doctor: admin: 1 problem, 2 notes"  # and: an SSO profile
+    assert emulator.request_count(aws_user.access_key_id) == 0
+    assert emulator.request_count(section_value(home, "admin", "aws_access_key_id")) == 0
