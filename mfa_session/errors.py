@@ -86,6 +86,17 @@ class NoLongTermKey(MfaSessionError):
     exit_code = ExitCode.NOT_CONFIGURED
 
 
+class NoLoginableProfile(MfaSessionError):
+    """The picker has nothing to offer: every profile is a role or SSO profile (or has no
+    key and no device), so falling back to [default] would only fail with its own words."""
+
+    fmt = (
+        "no profile can be logged into with an MFA code here ({ways}); or give one a "
+        "long-term key: mfa-login setup --profile NAME"
+    )
+    exit_code = ExitCode.NOT_CONFIGURED
+
+
 class IncompleteLongTermKey(MfaSessionError):
     fmt = "[{section}] in {credentials_file} has {present} but no {missing}"
     exit_code = ExitCode.NOT_CONFIGURED

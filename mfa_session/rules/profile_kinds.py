@@ -211,6 +211,27 @@ def loginable_profiles(credentials: Sections, config: Sections) -> list[str]:
     )
 
 
+def way_in(name: str, credentials: Sections, config: Sections) -> str | None:
+    """How a role or SSO profile, never offered for a login, is used; None for other kinds
+    (web identity, process, login_session: mfa-login has no way in)."""
+    kind = profile_kind(name, credentials, config)
+    if kind.kind == ROLE:
+        ways = [f"mfa-login --profile {name} --assume-role"]
+        source = merged_profile(name, credentials, config).get("source_profile", "").strip()
+        if source and source != name:
+            ways.append(f"log in its source_profile: mfa-login --profile {source}")
+        return f"{name} is a role profile: " + ", or ".join(ways)
+    if kind.kind == SSO:
+        return f"{name} is an SSO profile: aws sso login --profile {name}, not mfa-login"
+    return None
+
+
+def ways_in(credentials: Sections, config: Sections) -> list[str]:
+    """`way_in` of every role and SSO profile the files define (the picker offers none)."""
+    found = (way_in(name, credentials, config) for name in profile_names(credentials, config))
+    return [text for text in found if text is not None]
+
+
 def sdk_differences(name: str, credentials: Sections, config: Sections) -> list[str]:
     """Where aws-sdk-go-v2 (Terraform, most Go tools) or the JS SDK v3 take other credentials
     for the profile than botocore does, in words; empty when they agree.

@@ -16,6 +16,7 @@ from mfa_session.errors import (
     DeviceNotAssociated,
     DurationOutOfRange,
     IncompleteLongTermKey,
+    NoLoginableProfile,
     NoLongTermKey,
     NoMfaDevice,
     OnlySecurityKeys,
@@ -42,8 +43,8 @@ from mfa_session.models import (
     SessionCredentials,
 )
 from mfa_session.rules.files import AwsSnapshot, Sections, credentials_identity
-from mfa_session.rules.profile_choice import profile_without_picker
-from mfa_session.rules.profile_kinds import loginable_profiles
+from mfa_session.rules.profile_choice import environment_profile, profile_without_picker
+from mfa_session.rules.profile_kinds import loginable_profiles, ways_in
 from mfa_session.rules.regions import configured_region, region_for
 from mfa_session.rules.sections import (
     LONG_TERM_SUFFIX,
@@ -100,13 +101,22 @@ def resolve_profile(
 ) -> str:
     """Step 1: --profile, else AWS_DEFAULT_PROFILE or AWS_PROFILE (botocore's order), else a
     picker on a terminal, else "default" (rules.profile_choice)."""
-    named = profile_without_picker(
-        explicit,
-        environ,
-        interactive=interactive,
-        choices=lambda: loginable_profiles(files.credentials, files.config),
-    )
-    return named if isinstance(named, str) else prompter.choose_profile(named)
+    offered: list[str] = []
+
+    def choices() -> list[str]:
+        offered.extend(loginable_profiles(files.credentials, files.config))
+        return offered
+
+    named = profile_without_picker(explicit, environ, interactive=interactive, choices=choices)
+    if not isinstance(named, str):
+        return prompter.choose_profile(named)
+    if interactive and not offered and not explicit and environment_profile(environ) is None:
+        # The picker had nothing to offer: say how the role and SSO profiles are used,
+        # rather than fail with [default]'s words.
+        ways = ways_in(files.credentials, files.config)
+        if ways:
+            raise NoLoginableProfile(ways="; ".join(ways))
+    return named
 
 
 def still_valid(

@@ -272,3 +272,34 @@ def test_sso_session_without_its_section_stops_the_login_before_a_code(
     )
     assert cli.returncode != 0
     assert 'The profile "admin" is configured to use the SSO token provider' in cli.stderr
+
+
+def test_picker_with_only_role_and_sso_profiles_says_how_to_log_into_them(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    """Before, the picker found nothing to offer and the login went on with [default],
+    failing with that profile's words. Now one line says how each role and SSO profile is
+    used; nothing is asked, sent or written."""
+    serial = aws_user.mfa_serials[0]
+    write_config(
+        home,
+        f"[profile prod]\nrole_arn = {ROLE_ARN}\nsource_profile = work\nmfa_serial = {serial}\n\n"
+        "[profile sso-dev]\nsso_account_id = 123456789012\nsso_role_name = Dev\n"
+        "sso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n",
+    )
+    before = home.config.read_bytes()
+    emulator.reset_counts()
+
+    child = spawn(emulator)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 3
+    assert str(child.before).replace("\r\n", "\n") == (
+        "mfa-login: no profile can be logged into with an MFA code here (prod is a role "
+        "profile: mfa-login --profile prod --assume-role, or log in its source_profile: "
+        "mfa-login --profile work; sso-dev is an SSO profile: aws sso login --profile sso-dev, "
+        "not mfa-login); or give one a long-term key: mfa-login setup --profile NAME\n"
+    )
+    assert emulator.request_count(aws_user.access_key_id) == 0
+    assert home.config.read_bytes() == before
+    assert not home.credentials.exists()
