@@ -279,7 +279,7 @@ def test_the_backup_keeps_the_key_until_a_later_login_reads_it_from_the_keyring(
     write_long_term(home, "admin", aws_user, layout="long-term")
     credentials = os.path.realpath(home.credentials)
 
-    code, err = setup(emulator, aws_user)
+    code, err = setup(emulator, aws_user, code=aws_user.code())
 
     assert code == 0, err
     backup = backup_of(home.credentials)
@@ -295,7 +295,7 @@ def test_the_backup_keeps_the_key_until_a_later_login_reads_it_from_the_keyring(
         "admin",
         "--force",
         "--code",
-        aws_user.code(),
+        aws_user.next_code(),
         env=keyring_env(emulator),
     )
 
@@ -316,7 +316,7 @@ def test_a_key_moved_to_an_unreachable_keyring_is_said_as_such(
     aws_access_key_id ... under [admin-long-term]" (exit 3), telling the person to put the key
     back in plain text, and --debug said nothing about the keyring."""
     write_long_term(home, "admin", aws_user, layout="long-term")
-    code, err = setup(emulator, aws_user)
+    code, err = setup(emulator, aws_user, code=aws_user.code())
     assert code == 0, err
     assert disk_keyring  # the key is there; this machine's next session cannot reach it
     emulator.reset_counts()
@@ -328,7 +328,7 @@ def test_a_key_moved_to_an_unreachable_keyring_is_said_as_such(
         "--force",
         "--debug",
         "--code",
-        aws_user.code(),
+        aws_user.next_code(),
         env=keyring_env(emulator, backend="keyring.backends.fail.Keyring"),
     )
 
@@ -348,7 +348,7 @@ def test_a_keyring_that_lost_the_item_names_the_backup_copy(
     home: Home, emulator: Emulator, aws_user: EmulatedUser, disk_keyring: KeyringFile
 ) -> None:
     write_long_term(home, "admin", aws_user, layout="long-term")
-    code, err = setup(emulator, aws_user)
+    code, err = setup(emulator, aws_user, code=aws_user.code())
     assert code == 0, err
     del disk_keyring[item_of(home.credentials, "admin")]  # a keyring reset, say
 
@@ -358,7 +358,7 @@ def test_a_keyring_that_lost_the_item_names_the_backup_copy(
         "admin",
         "--force",
         "--code",
-        aws_user.code(),
+        aws_user.next_code(),
         env=keyring_env(emulator),
     )
 
