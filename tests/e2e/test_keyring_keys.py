@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import time
 from pathlib import Path
 
 import pexpect
@@ -23,7 +22,6 @@ from mfa_session.adapters.state_file import KeyringRecords, StateFile, state_pat
 from tests.conftest import Home
 from tests.e2e.helpers import command_env, mfa_login, write_config, write_long_term
 from tests.emulator import EmulatedUser, Emulator
-from tests.emulator.totp import STEP_SECONDS
 from tests.keyring_backends import DISK, SESSION_ONLY, KeyringFile
 
 pytestmark = pytest.mark.e2e
@@ -57,14 +55,17 @@ def backup_of(credentials: Path) -> Path:
     return Path(os.path.realpath(credentials) + ".mfa-login-backup")
 
 
-def setup(emulator: Emulator, user: EmulatedUser, *extra: str, **env: str) -> tuple[int, str]:
+def setup(
+    emulator: Emulator, user: EmulatedUser, *extra: str, code: str | None = None, **env: str
+) -> tuple[int, str]:
+    """`code` defaults to the next step's, which a login just before has not spent."""
     done = mfa_login(
         emulator,
         "setup",
         "--profile",
         "admin",
         "--code",
-        user.next_code(),
+        user.next_code() if code is None else code,
         *extra,
         env=keyring_env(emulator, **env),
     )
@@ -98,7 +99,9 @@ def test_two_credentials_files_with_one_profile_name_keep_two_keyring_items(
     other.write_text(long_term_text(second), encoding="utf-8")
     other.chmod(0o600)
 
-    code, err = setup(emulator, aws_user)
+    # The current step's code here, so that the login below can send the next step's: sent
+    # in this order, the two are never one code, whenever a step ends between them.
+    code, err = setup(emulator, aws_user, code=aws_user.code())
     assert code == 0, err
     # The remembered device is per profile name, not per file: name this one's.
     code, err = setup(
@@ -114,9 +117,7 @@ def test_two_credentials_files_with_one_profile_name_keep_two_keyring_items(
     assert disk_keyring[item_of(other, "admin")] == key_json(second)
     assert aws_user.secret_access_key not in home.credentials.read_text(encoding="utf-8")
 
-    # Each file's login signs with its own key. Its code is the previous step's (AWS takes
-    # one step either side): setup sent the next step's, which becomes the current one when a
-    # step ends between the two, and a spent code is refused.
+    # Each file's login signs with its own key.
     emulator.reset_counts()
     run = mfa_login(
         emulator,
@@ -124,7 +125,7 @@ def test_two_credentials_files_with_one_profile_name_keep_two_keyring_items(
         "admin",
         "--force",
         "--code",
-        aws_user.code(at=time.time() - STEP_SECONDS),
+        aws_user.next_code(),
         env=keyring_env(emulator),
     )
     assert run.code == 0, run.stderr
@@ -278,7 +279,7 @@ def test_the_backup_keeps_the_key_until_a_later_login_reads_it_from_the_keyring(
     write_long_term(home, "admin", aws_user, layout="long-term")
     credentials = os.path.realpath(home.credentials)
 
-    code, err = setup(emulator, aws_user)
+    code, err = setup(emulator, aws_user, code=aws_user.code())
 
     assert code == 0, err
     backup = backup_of(home.credentials)
@@ -294,7 +295,7 @@ def test_the_backup_keeps_the_key_until_a_later_login_reads_it_from_the_keyring(
         "admin",
         "--force",
         "--code",
-        aws_user.code(),
+        aws_user.next_code(),
         env=keyring_env(emulator),
     )
 
@@ -315,7 +316,7 @@ def test_a_key_moved_to_an_unreachable_keyring_is_said_as_such(
     aws_access_key_id ... under [admin-long-term]" (exit 3), telling the person to put the key
     back in plain text, and --debug said nothing about the keyring."""
     write_long_term(home, "admin", aws_user, layout="long-term")
-    code, err = setup(emulator, aws_user)
+    code, err = setup(emulator, aws_user, code=aws_user.code())
     assert code == 0, err
     assert disk_keyring  # the key is there; this machine's next session cannot reach it
     emulator.reset_counts()
@@ -327,7 +328,7 @@ def test_a_key_moved_to_an_unreachable_keyring_is_said_as_such(
         "--force",
         "--debug",
         "--code",
-        aws_user.code(),
+        aws_user.next_code(),
         env=keyring_env(emulator, backend="keyring.backends.fail.Keyring"),
     )
 
@@ -347,7 +348,7 @@ def test_a_keyring_that_lost_the_item_names_the_backup_copy(
     home: Home, emulator: Emulator, aws_user: EmulatedUser, disk_keyring: KeyringFile
 ) -> None:
     write_long_term(home, "admin", aws_user, layout="long-term")
-    code, err = setup(emulator, aws_user)
+    code, err = setup(emulator, aws_user, code=aws_user.code())
     assert code == 0, err
     del disk_keyring[item_of(home.credentials, "admin")]  # a keyring reset, say
 
@@ -357,7 +358,7 @@ def test_a_keyring_that_lost_the_item_names_the_backup_copy(
         "admin",
         "--force",
         "--code",
-        aws_user.code(),
+        aws_user.next_code(),
         env=keyring_env(emulator),
     )
 

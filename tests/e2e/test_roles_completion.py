@@ -207,6 +207,21 @@ def hostile_profiles(home: Home, tmp_path: Path) -> Path:
 
 # Complete after --profile with nothing typed, then with a typed prefix (plain and quoted);
 # then read each offered word back as the shell reads the command line it is inserted into.
+# Each shell runs its command line given after the last item.
+IN_BASH_AND_ZSH = pytest.mark.parametrize(
+    "shell",
+    [
+        pytest.param(["bash", "--norc", "-c"], id="bash"),
+        pytest.param(
+            ["zsh", "-f", "-c"],
+            id="zsh",
+            marks=pytest.mark.skipif(
+                shutil.which("zsh") is None, reason="zsh is not installed (Debian: zsh)"
+            ),
+        ),
+    ],
+)
+
 COMPLETE_NAMES = r"""
 COMP_WORDS=(mfa-login --profile ''); COMP_CWORD=2; _mfa_login mfa-login '' --profile
 for w in "${COMPREPLY[@]}"; do echo "offered: $w"; eval "printf 'reads: %s\n' $w"; done
@@ -217,17 +232,7 @@ echo "quoted prefix: ${COMPREPLY[*]}"
 """
 
 
-@pytest.mark.parametrize(
-    "shell",
-    [
-        pytest.param(["bash", "--norc", "-c"], id="bash"),
-        pytest.param(
-            ["zsh", "-f", "-c"],
-            id="zsh",
-            marks=pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed"),
-        ),
-    ],
-)
+@IN_BASH_AND_ZSH
 def test_completing_a_profile_named_like_code_runs_nothing_and_offers_it_literally(
     home: Home, emulator: Emulator, tmp_path: Path, shell: list[str]
 ) -> None:
@@ -296,17 +301,7 @@ def unmanaged_profiles(home: Home) -> None:
     home.config.write_text(config, encoding="utf-8")
 
 
-@pytest.mark.parametrize(
-    "shell",
-    [
-        pytest.param(["bash", "--norc", "-c"], id="bash"),
-        pytest.param(
-            ["zsh", "-f", "-c"],
-            id="zsh",
-            marks=pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed"),
-        ),
-    ],
-)
+@IN_BASH_AND_ZSH
 def test_profile_completion_offers_every_profile_the_files_define(
     home: Home, emulator: Emulator, shell: list[str]
 ) -> None:

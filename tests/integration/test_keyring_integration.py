@@ -277,14 +277,14 @@ def test_a_key_in_gnome_keyring_out_of_reach_over_ssh_is_said_as_such(
     told "no long-term key: put aws_access_key_id ... under [NAME-long-term]" (exit 3)."""
     profile = secret_service
     write_long_term(home, profile, aws_user, layout="long-term")
-    code, err = run(emulator, "setup", "--profile", profile, "--code", aws_user.next_code())
+    code, err = run(emulator, "setup", "--profile", profile, "--code", aws_user.code())
     assert code == 0, err
 
     environment = command_env(emulator)
     environment.pop("PYTHON_KEYRING_BACKEND", None)
     environment.pop("DBUS_SESSION_BUS_ADDRESS", None)
     done = subprocess.run(
-        [MFA_LOGIN, "--profile", profile, "--force", "--debug", "--code", aws_user.code()],
+        [MFA_LOGIN, "--profile", profile, "--force", "--debug", "--code", aws_user.next_code()],
         capture_output=True,
         text=True,
         env=environment,
