@@ -86,6 +86,17 @@ class NoLongTermKey(MfaSessionError):
     exit_code = ExitCode.NOT_CONFIGURED
 
 
+class NoLoginableProfile(MfaSessionError):
+    """The picker has nothing to offer: every profile is a role or SSO profile (or has no
+    key and no device), so falling back to [default] would only fail with its own words."""
+
+    fmt = (
+        "no profile can be logged into with an MFA code here ({ways}); or give one a "
+        "long-term key: mfa-login setup --profile NAME"
+    )
+    exit_code = ExitCode.NOT_CONFIGURED
+
+
 class IncompleteLongTermKey(MfaSessionError):
     fmt = "[{section}] in {credentials_file} has {present} but no {missing}"
     exit_code = ExitCode.NOT_CONFIGURED
@@ -284,6 +295,19 @@ class SessionNotUsed(MfaSessionError):
     fmt = (
         "{where} in {path} sets {setting}, so {instead} instead of using the credentials in "
         "[{section}] of the credentials file; nothing was written or sent to AWS: {way_out}"
+    )
+    exit_code = ExitCode.FILE_UNSAFE
+
+
+class SsoSessionMissing(MfaSessionError):
+    """A profile's sso_session that botocore cannot follow: it builds no client for the
+    profile (InvalidConfigError), so neither the login nor any AWS tool can use it."""
+
+    fmt = (
+        "profile {profile} sets sso_session = {session} in {where}, but {problem}: the AWS CLI "
+        "and boto3 (botocore) refuse every request for {profile}; nothing was written or sent "
+        "to AWS: add the [sso-session {session}] section with sso_start_url and sso_region "
+        "to the config file, or remove the sso_session line from {where}"
     )
     exit_code = ExitCode.FILE_UNSAFE
 

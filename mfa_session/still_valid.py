@@ -25,6 +25,7 @@ from mfa_session.rules.files import AwsSnapshot, credentials_identity
 from mfa_session.rules.flags import Check, profile_name, read_flags
 from mfa_session.rules.profile_choice import profile_without_picker
 from mfa_session.rules.profile_kinds import loginable_profiles, takes_precedence
+from mfa_session.rules.regions import configured_region, region_variables
 from mfa_session.rules.sections import StoredSession, long_term_owner, stored_session
 from mfa_session.rules.validity import (
     DEFAULT_MIN_REMAINING,
@@ -108,15 +109,15 @@ def still_valid_exit(
         found = _valid_session(asked.flags, environ, stdin, clock())
         if found is None:
             return None
-        target, session = found
-        shown = _shown(asked, target, session, environ, stderr, clock())
+        target, session, region = found
+        shown = _shown(asked, target, session, region, environ, stderr, clock())
     except Exception:  # noqa: BLE001 - any doubt goes to the full command, which reports it
         return None
     if asked.command == "exec":
         from mfa_session.adapters.command_exec import become
         from mfa_session.output.session_formats import session_environment
 
-        become(asked.rest, session_environment(environ, session))
+        become(asked.rest, session_environment(environ, session, region))
     out = stderr if asked.command == "login" else stdout
     if shown:
         print(shown, file=out, end="")
@@ -126,8 +127,9 @@ def still_valid_exit(
 
 def _valid_session(
     flags: dict[str, str], environ: Mapping[str, str], stdin: TextIO, now: datetime
-) -> tuple[str, StoredSession] | None:
-    """The target section and its session when it serves the request as it stands."""
+) -> tuple[str, StoredSession, str | None] | None:
+    """The target section and its session when it serves the request as it stands, with the
+    region of the profile logged in (`exec` and `export` hand it on)."""
     files = AwsSnapshot.from_environment(environ)
     named = profile_without_picker(
         flags.get("--profile"),
@@ -159,13 +161,14 @@ def _valid_session(
     state = StateFile(state_path(environ), credentials)
     if not WrittenSections(state).made_for(credentials, target, section, profile=named, role=None):
         return None
-    return target, session
+    return target, session, configured_region(named, files.credentials, files.config)
 
 
 def _shown(
     asked: _Asked,
     target: str,
     session: StoredSession,
+    region: str | None,
     environ: Mapping[str, str],
     stderr: TextIO,
     now: datetime,
@@ -192,5 +195,5 @@ def _shown(
     from mfa_session.output.session_formats import credential_process_json, render
 
     if asked.command == "export":
-        return render(session, asked.flags.get("--format", "sh"))
+        return render(session, asked.flags.get("--format", "sh"), region_variables(environ, region))
     return credential_process_json(session) + "\n"

@@ -376,6 +376,12 @@ class SessionRun:
         self.profile: str | None = None
         self.vault: FileOnly | KeyringFirst | None = None
 
+    def logged_in(self) -> str:
+        """The profile whose session `obtain` handed out (its settings, its region)."""
+        if self.profile is None:
+            raise RuntimeError("logged_in() before obtain()")
+        return self.profile
+
     def obtain(self) -> Obtained:
         from mfa_session.adapters.code_sources import FixedCode
         from mfa_session.adapters.login_lock import WAIT_SECONDS

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from mfa_session.commands.session_flags import configure_session
 from mfa_session.output.session_formats import FORMATS, render
 from mfa_session.rules.environment import kept_by_dotenv, unset_command
+from mfa_session.rules.regions import configured_region, region_variables
 
 if TYPE_CHECKING:
     from mfa_session.wiring import Wiring
@@ -35,7 +36,8 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
     from mfa_session.output.render import show_result
     from mfa_session.usecases.session import SessionOptions
 
-    obtained = wiring.session(SessionOptions.from_args(args, "export")).obtain()
+    run = wiring.session(SessionOptions.from_args(args, "export"))
+    obtained = run.obtain()
     if obtained.result.notices or obtained.result.outcome.name == "RENEWED":
         show_result(obtained.result, wiring.stderr, wiring.environ, wiring.clock())
     kept = kept_by_dotenv(wiring.environ) if args.format == "dotenv" else []
@@ -46,6 +48,9 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
             f"exports ({', '.join(kept)}) over the file's session: {unset_command(kept)} first",
             file=wiring.stderr,
         )
-    wiring.stdout.write(render(obtained.credentials, args.format))
+    files = wiring.files()
+    region = configured_region(run.logged_in(), files.credentials, files.config)
+    region_values = region_variables(wiring.environ, region)
+    wiring.stdout.write(render(obtained.credentials, args.format, region_values))
     wiring.stdout.flush()
     return 0

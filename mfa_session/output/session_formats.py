@@ -5,7 +5,9 @@ A command's environment loses, and the shell formats unset first, every variable
 `rules.environment.CLEARED_VARIABLES`: left over from another session or tool, each would
 pair the session with something else (a stale AWS_SECURITY_TOKEN, which botocore reads
 before AWS_SESSION_TOKEN, makes AWS answer "The security token included in the request is
-invalid"). dotenv cannot remove a variable (its readers add to an environment, and
+invalid"). Without AWS_PROFILE the command would take [default]'s region, so the profile's
+own region is set as AWS_REGION and AWS_DEFAULT_REGION, unless the environment names one
+already. dotenv cannot remove a variable (its readers add to an environment, and
 python-dotenv keeps what is already set), and the credential_process JSON is read by an SDK
 as a whole: neither says anything about the others.
 
@@ -19,6 +21,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from mfa_session.rules.environment import CLEARED_VARIABLES, SESSION_VARIABLES
+from mfa_session.rules.regions import region_variables
 from mfa_session.timefmt import format_expiration
 
 TYPE_CHECKING = False
@@ -28,11 +31,15 @@ if TYPE_CHECKING:
 FORMATS = ("sh", "fish", "powershell", "json", "dotenv")
 
 
-def session_environment(environ: Mapping[str, str], session: SessionFields) -> dict[str, str]:
+def session_environment(
+    environ: Mapping[str, str], session: SessionFields, region: str | None
+) -> dict[str, str]:
     """The environment of a command run with the session: the caller's, without the
-    cleared variables, with the session's four."""
+    cleared variables, with the session's four and the region of the profile logged in
+    (`rules.regions.region_variables`: its AWS_PROFILE is gone)."""
     env = {name: value for name, value in environ.items() if name not in CLEARED_VARIABLES}
     env.update(variables(session))
+    env.update(region_variables(environ, region))
     return env
 
 
@@ -62,13 +69,16 @@ def credential_process_json(session: SessionFields) -> str:
     )
 
 
-def render(session: SessionFields, form: str) -> str:
+def render(session: SessionFields, form: str, region: Mapping[str, str] | None = None) -> str:
+    """The session in `form`; the shell and dotenv forms also set the `region` variables
+    (`rules.regions.region_variables`), which credential_process JSON has no place for."""
     if form == "json":
         return credential_process_json(session) + "\n"
     line: Callable[[str, str], str] = _FORMATS[form]
     removal = _UNSET.get(form)
     cleared = [removal(CLEARED_VARIABLES)] if removal else []
-    assigned = [line(name, value) for name, value in variables(session).items()]
+    values = {**variables(session), **(region or {})}
+    assigned = [line(name, value) for name, value in values.items()]
     return "".join(text + "\n" for text in (*cleared, *assigned))
 
 

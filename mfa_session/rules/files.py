@@ -174,6 +174,7 @@ class AwsSnapshot:
         raw = _credentials_bytes(credentials_path)
         self.credentials_bytes = raw or b""
         self.credentials: Sections = _parse(credentials_path, raw)
+        self._config_sections: Sections | None = None
         self._config: Sections | None = None
 
     @classmethod
@@ -184,14 +185,30 @@ class AwsSnapshot:
     def config(self) -> Sections:
         """The config file's profiles, keyed by name ("[profile admin]" is "admin")."""
         if self._config is None:
-            self._config = config_profiles(read_config_file(self.config_path))
+            self._config = config_profiles(self._config_file())
         return self._config
+
+    @property
+    def sso_sessions(self) -> Sections:
+        """The config file's `[sso-session NAME]` sections, keyed by NAME as botocore keys
+        them (the section name's second word, like a profile's)."""
+        return {
+            name: values
+            for section, values in self._config_file().items()
+            if section.startswith("sso-session") and (name := _profile_name(section)) is not None
+        }
+
+    def _config_file(self) -> Sections:
+        if self._config_sections is None:
+            self._config_sections = read_config_file(self.config_path)
+        return self._config_sections
 
     def fresh(self) -> AwsSnapshot:
         """This snapshot while the credentials file is unchanged; otherwise a new read."""
         if stamp(self.credentials_path) == self._stamp:
             return self
         again = AwsSnapshot(self.credentials_path, self.config_path)
+        again._config_sections = self._config_sections
         again._config = self._config
         return again
 
@@ -228,8 +245,8 @@ _SHELL_BLANKS = " \t\r\n"
 
 
 def _profile_name(section: str) -> str | None:
-    """The second word of a `[profile ...]` section name, split as shlex splits it; None
-    when the name is not two words."""
+    """The second word of a `[profile ...]` (or `[sso-session ...]`) section name, split as
+    shlex splits it (botocore's `_parse_section`); None when the name is not two words."""
     if _SHELL_SYNTAX.isdisjoint(section):
         # No quote and no backslash: shlex's words are the runs between its blanks.
         words = section.translate({ord(blank): " " for blank in _SHELL_BLANKS}).split(" ")

@@ -28,6 +28,7 @@ Standard library only: the fast paths and status's quick path import it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
 from mfa_session.rules.sections import LONG_TERM_SUFFIX, holds_long_term_key, long_term_owner
@@ -137,6 +138,54 @@ def takes_precedence(name: str, credentials: Sections, config: Sections) -> Sett
     return None
 
 
+SSO_SESSION_KEYS = ("sso_start_url", "sso_region")
+"""What an `[sso-session NAME]` section must set for botocore to build a client."""
+
+
+class SsoSessionGap:
+    """A profile's `sso_session = NAME` that botocore cannot follow: no (or an empty)
+    `[sso-session NAME]` section, or one without `lacking`."""
+
+    __slots__ = ("lacking", "session", "setting")
+
+    def __init__(self, session: str, setting: Setting, lacking: tuple[str, ...]) -> None:
+        self.session = session
+        self.setting = setting
+        self.lacking = lacking
+        """Empty: the section itself is missing."""
+
+    def __repr__(self) -> str:
+        return f"SsoSessionGap({self.session!r}, {self.setting!r}, lacking={self.lacking!r})"
+
+
+def sso_session_gap(
+    name: str, credentials: Sections, config: Sections, sso_sessions: Sections
+) -> SsoSessionGap | None:
+    """Why botocore builds no client at all for profile `name`, whatever its credentials:
+    its sso_session (from either file; set, even empty) names no `[sso-session NAME]`
+    section of the config file with values, or one without sso_start_url or sso_region
+    (botocore 1.44 `tokens.SSOTokenProvider._load_sso_config`, run for every client:
+    InvalidConfigError). None when botocore can follow it, or there is none."""
+    profile = merged_profile(name, credentials, config)
+    if "sso_session" not in profile:
+        return None
+    session = profile["sso_session"]
+    setting = _setting("sso_session", name, credentials)
+    section = sso_sessions.get(session)
+    if not section:
+        return SsoSessionGap(session, setting, ())
+    lacking = tuple(key for key in SSO_SESSION_KEYS if key not in section)
+    return SsoSessionGap(session, setting, lacking) if lacking else None
+
+
+def sso_session_text(gap: SsoSessionGap, config_path: str | os.PathLike[str]) -> str:
+    """What is wrong, for the refusal and doctor alike."""
+    section = f"[sso-session {gap.session}]"
+    if gap.lacking:
+        return f"{section} in {config_path} does not set {' or '.join(gap.lacking)}"
+    return f"{config_path} has no {section} section"
+
+
 def profile_names(credentials: Sections, config: Sections) -> list[str]:
     """Every profile the two files define, as botocore lists them (`available_profiles`):
     the config file's profiles and every section of the credentials file."""
@@ -160,6 +209,27 @@ def loginable_profiles(credentials: Sections, config: Sections) -> list[str]:
         # A [NAME-long-term] section holds a key for NAME: never a login target itself.
         if long_term_owner(name) is None and profile_kind(name, credentials, config).loginable
     )
+
+
+def way_in(name: str, credentials: Sections, config: Sections) -> str | None:
+    """How a role or SSO profile, never offered for a login, is used; None for other kinds
+    (web identity, process, login_session: mfa-login has no way in)."""
+    kind = profile_kind(name, credentials, config)
+    if kind.kind == ROLE:
+        ways = [f"mfa-login --profile {name} --assume-role"]
+        source = merged_profile(name, credentials, config).get("source_profile", "").strip()
+        if source and source != name:
+            ways.append(f"log in its source_profile: mfa-login --profile {source}")
+        return f"{name} is a role profile: " + ", or ".join(ways)
+    if kind.kind == SSO:
+        return f"{name} is an SSO profile: aws sso login --profile {name}, not mfa-login"
+    return None
+
+
+def ways_in(credentials: Sections, config: Sections) -> list[str]:
+    """`way_in` of every role and SSO profile the files define (the picker offers none)."""
+    found = (way_in(name, credentials, config) for name in profile_names(credentials, config))
+    return [text for text in found if text is not None]
 
 
 def sdk_differences(name: str, credentials: Sections, config: Sections) -> list[str]:

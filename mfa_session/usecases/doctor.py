@@ -63,9 +63,11 @@ from mfa_session.rules.profile_kinds import (
     profile_kind,
     profile_names,
     sdk_differences,
+    sso_session_gap,
+    sso_session_text,
     takes_precedence,
 )
-from mfa_session.rules.regions import region_for
+from mfa_session.rules.regions import configured_region, region_for
 from mfa_session.rules.sections import LONG_TERM_PREFIX, SESSION_PREFIX
 from mfa_session.rules.validity import DEFAULT_MIN_REMAINING, renewal_margin, session_seconds
 from mfa_session.timefmt import format_remaining, parse_expiration
@@ -164,6 +166,19 @@ def examine(
         probe = file_probe
     if request.offline:
         found.add("aws-credentials", NOTE, "not asked: --offline")
+        return DoctorReport(profile, chosen_by, tuple(found.checks))
+    unbuildable = [
+        name
+        for name in dict.fromkeys((profile, owner))
+        if sso_session_gap(name, files.credentials, files.config, files.sso_sessions)
+    ]
+    if unbuildable:
+        # botocore refuses to build the client (InvalidConfigError): the config line says why.
+        found.add(
+            "aws-credentials",
+            NOTE,
+            f"not asked: botocore builds no client for {unbuildable[0]} (see config above)",
+        )
         return DoctorReport(profile, chosen_by, tuple(found.checks))
     region = _region(profile, owner, files)
     _live_checks(probe, key, profile, owner, region, identity, renew, found)
@@ -473,6 +488,18 @@ def _config_checks(profile: str, files: AwsSnapshot, found: _Findings) -> bool:
     setting = takes_precedence(profile, credentials, config)
     holds_keys = bool(credentials.get(profile, {}).get("aws_access_key_id", "").strip())
     kind = profile_kind(profile, credentials, config)
+    gap = sso_session_gap(profile, credentials, config, files.sso_sessions)
+    if gap is not None:
+        where = gap.setting.where(profile)
+        found.add(
+            "config",
+            PROBLEM,
+            f"{where} sets sso_session = {gap.session}, but "
+            f"{sso_session_text(gap, files.config_path)}: the AWS CLI and boto3 (botocore) "
+            f"refuse every request for {profile}, and the next login stops",
+            f"add the [sso-session {gap.session}] section with sso_start_url and sso_region "
+            f"to the config file, or remove the sso_session line from {where}",
+        )
     if setting is not None:
         instead = precedence_text(setting, merged)
         text = f"{setting.where(profile)} sets {setting.key}: {instead}"
@@ -738,9 +765,11 @@ def _setup(profile: str) -> str:
 
 def _region(profile: str, owner: str, files: AwsSnapshot) -> str:
     """The region a login of `owner` would ask (the partition of its MFA device)."""
-    config = files.config.get(profile, {}) or files.config.get(owner, {})
+    configured = configured_region(profile, files.credentials, files.config) or configured_region(
+        owner, files.credentials, files.config
+    )
     serial = files.config.get(owner, {}).get("mfa_serial", "").strip()
-    return region_for(config.get("region"), MfaDevice(serial) if serial else None)
+    return region_for(configured, MfaDevice(serial) if serial else None)
 
 
 def _live_checks(

@@ -16,6 +16,7 @@ from mfa_session.errors import (
     DeviceNotAssociated,
     DurationOutOfRange,
     IncompleteLongTermKey,
+    NoLoginableProfile,
     NoLongTermKey,
     NoMfaDevice,
     OnlySecurityKeys,
@@ -42,9 +43,9 @@ from mfa_session.models import (
     SessionCredentials,
 )
 from mfa_session.rules.files import AwsSnapshot, Sections, credentials_identity
-from mfa_session.rules.profile_choice import profile_without_picker
-from mfa_session.rules.profile_kinds import loginable_profiles
-from mfa_session.rules.regions import region_for
+from mfa_session.rules.profile_choice import environment_profile, profile_without_picker
+from mfa_session.rules.profile_kinds import loginable_profiles, ways_in
+from mfa_session.rules.regions import configured_region, region_for
 from mfa_session.rules.sections import (
     LONG_TERM_SUFFIX,
     SESSION_PREFIX,
@@ -100,13 +101,22 @@ def resolve_profile(
 ) -> str:
     """Step 1: --profile, else AWS_DEFAULT_PROFILE or AWS_PROFILE (botocore's order), else a
     picker on a terminal, else "default" (rules.profile_choice)."""
-    named = profile_without_picker(
-        explicit,
-        environ,
-        interactive=interactive,
-        choices=lambda: loginable_profiles(files.credentials, files.config),
-    )
-    return named if isinstance(named, str) else prompter.choose_profile(named)
+    offered: list[str] = []
+
+    def choices() -> list[str]:
+        offered.extend(loginable_profiles(files.credentials, files.config))
+        return offered
+
+    named = profile_without_picker(explicit, environ, interactive=interactive, choices=choices)
+    if not isinstance(named, str):
+        return prompter.choose_profile(named)
+    if interactive and not offered and not explicit and environment_profile(environ) is None:
+        # The picker had nothing to offer: say how the role and SSO profiles are used,
+        # rather than fail with [default]'s words.
+        ways = ways_in(files.credentials, files.config)
+        if ways:
+            raise NoLoginableProfile(ways="; ".join(ways))
+    return named
 
 
 def still_valid(
@@ -178,7 +188,8 @@ def login(
     # A duration_seconds AWS would refuse is said before IAM is asked for the device.
     duration = _duration(request.duration, config)
     device, origin = _device(request, config, files, key, aws, codes, prompter, memory, notices)
-    region = region_for(config.get("region"), device)
+    configured = configured_region(request.profile, files.credentials, files.config)
+    region = region_for(configured, device)
     log.debug("device %s (from %s), region %s, %d s", device.serial, origin.value, region, duration)
 
     session = _session(
@@ -303,6 +314,7 @@ def _device(
 ) -> tuple[MfaDevice, DeviceOrigin]:
     """Step 4: the first place that names a device wins; IAM is asked only when none does."""
     long_term = files.credentials.get(request.profile + LONG_TERM_SUFFIX, {})
+    configured = configured_region(request.profile, files.credentials, files.config)
     candidates = (
         (request.device, DeviceOrigin.FLAG),
         (config.get("mfa_serial"), DeviceOrigin.CONFIG),
@@ -313,10 +325,10 @@ def _device(
         if serial and serial.strip():
             device = MfaDevice(serial.strip())
             # Build the STS client while the person reads the prompt and types the code.
-            aws.warm_up(key, region_for(config.get("region"), device))
+            aws.warm_up(key, region_for(configured, device))
             return device, origin
 
-    region = region_for(config.get("region"), None)
+    region = region_for(configured, None)
     devices = aws.list_mfa_devices(key, region)
     usable = [d for d in devices if not d.is_security_key]
     keys_left_out = len(devices) - len(usable)

@@ -25,6 +25,7 @@ from mfa_session.errors import (
     LongTermSectionAsTarget,
     NoRoleArn,
     SessionNotUsed,
+    SsoSessionMissing,
 )
 from mfa_session.interfaces import (
     AwsApi,
@@ -47,8 +48,14 @@ from mfa_session.models import (
 from mfa_session.output.render import local_time, result_line
 from mfa_session.rules.files import AwsSnapshot
 from mfa_session.rules.flags import FROM_CONFIG
-from mfa_session.rules.profile_kinds import merged_profile, precedence_text, takes_precedence
-from mfa_session.rules.regions import region_for
+from mfa_session.rules.profile_kinds import (
+    merged_profile,
+    precedence_text,
+    sso_session_gap,
+    sso_session_text,
+    takes_precedence,
+)
+from mfa_session.rules.regions import configured_region, region_for
 from mfa_session.rules.sections import long_term_owner
 from mfa_session.rules.validity import DEFAULT_MIN_REMAINING
 from mfa_session.usecases.login import LoginRequest, login, still_valid
@@ -210,6 +217,7 @@ def obtain_session(
     stored = still_valid(plan.wanted, files, clock(), origins)
     if stored is not None:
         return Obtained(stored, stored.credentials)
+    refuse_unbuildable_clients(plan, files)
     with lock(plan.sections):
         # Another command may have logged in while this one waited: its session serves.
         files = files.fresh()
@@ -235,6 +243,23 @@ def obtain_session(
         if plan.role is None:
             return Obtained(result, result.credentials)
         return _assume(plan.role, result, files, parts, clock)
+
+
+def refuse_unbuildable_clients(plan: SessionPlan, files: AwsSnapshot) -> None:
+    """A profile whose sso_session botocore cannot follow gets no client at all (the
+    login's requests take the logged-in profile's settings, and AWS tools would refuse the
+    section written): said before any lock, request or code, not as the SDK's failure."""
+    for name in dict.fromkeys((plan.login.profile, plan.wanted.target)):
+        gap = sso_session_gap(name, files.credentials, files.config, files.sso_sessions)
+        if gap is not None and gap.setting.in_credentials_file and name == plan.wanted.target:
+            continue  # sso_* keys in the section itself: ManagedElsewhere says so
+        if gap is not None:
+            raise SsoSessionMissing(
+                profile=name,
+                session=gap.session,
+                where=gap.setting.where(name),
+                problem=sso_session_text(gap, files.config_path),
+            )
 
 
 def refuse_unused_target(plan: SessionPlan, files: AwsSnapshot) -> None:
@@ -275,10 +300,10 @@ def _assume(
     clock: Callable[[], datetime],
 ) -> Obtained:
     log.debug("assuming %s with the session of [%s]", role.arn, result.profile)
-    config = files.config.get(parts.store.profile, {})
+    configured = configured_region(parts.store.profile, files.credentials, files.config)
     credentials = parts.aws.assume_role(
         result.credentials,
-        region_for(config.get("region"), None),
+        region_for(configured, None),
         role.arn,
         role.session_name,
         ROLE_DURATION,

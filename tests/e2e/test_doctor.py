@@ -578,6 +578,50 @@ def test_long_term_key_is_checked_where_the_login_takes_it_from_the_keyring(
     )
 
 
+@pytest.mark.parametrize(
+    ("backend", "cause"),
+    [
+        (
+            "LockedKeyring",
+            "the OS keyring is locked (backend tests.keyring_backends.LockedKeyring): unlock it "
+            "(log in to the desktop, or run gnome-keyring-daemon --unlock)",
+        ),
+        (
+            "BrokenKeyring",
+            "the OS keyring failed (backend tests.keyring_backends.BrokenKeyring: RuntimeError: "
+            "org.freedesktop.DBus.Error.ServiceUnknown): check that its Secret Service is "
+            "running and unlocked",
+        ),
+    ],
+    ids=["locked", "failing"],
+)
+def test_keyring_that_cannot_be_read_while_the_file_holds_the_key_is_a_note(
+    home: Home,
+    emulator: Emulator,
+    aws_user: EmulatedUser,
+    secrets: list[str],
+    backend: str,
+    cause: str,
+) -> None:
+    """The key never went into the keyring and is still in [admin-long-term]: the next login
+    takes it there, so a keyring that cannot be read is a note, and AWS is asked with the
+    file's key."""
+    env = keyring_env(emulator, f"tests.keyring_backends.{backend}")
+    keyring = {name: env[name] for name in ("PYTHON_KEYRING_BACKEND", "PYTHONPATH")}
+    run, lines = doctor(home, emulator, secrets, "--profile", "admin", **keyring)
+    assert run.code == 0, run.stdout
+    assert line_of(lines, "note     long-term-key:") == (
+        f"note     long-term-key: the OS keyring cannot be read ({cause}, or keep the key in "
+        "the credentials file with mfa-login --no-keyring); the login takes the long-term key "
+        f"{masked(aws_user.access_key_id)} in [admin-long-term]"
+    )
+    assert line_of(lines, "ok       aws-long-term-key:") == (
+        f"ok       aws-long-term-key: AWS accepts {masked(aws_user.access_key_id)} "
+        f"([admin-long-term]): {aws_user.arn}"
+    )
+    assert lines[-1] == "mfa-login doctor: admin: no problems, 1 note"
+
+
 def test_session_about_to_expire_is_a_note_with_the_command_that_renews_it(
     home: Home, emulator: Emulator
 ) -> None:
@@ -760,7 +804,9 @@ LONG_TERM_TEXT = (
         ),
         pytest.param(
             LONG_TERM_TEXT,
-            "[profile admin]\nsso_session = corp\n",
+            # With the section it names: without it botocore refuses the profile (below).
+            "[profile admin]\nsso_session = corp\n\n[sso-session corp]\n"
+            "sso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n",
             {},
             "note     config: [profile admin] sets sso_session (SSO profile); doctor checks only "
             "the credentials mfa-login makes",
@@ -895,3 +941,26 @@ def test_a_file_aws_tools_cannot_read_is_the_one_finding(home: Home, emulator: E
     assert run.code == PROBLEMS_FOUND
     assert lines[0].startswith("problem  files: AWS tools cannot read the files: "), lines
     assert len(lines) == 2  # the finding and the summary
+
+
+def test_sso_session_without_its_section_is_a_problem_and_aws_is_not_asked(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, secrets: list[str]
+) -> None:
+    """botocore builds no client for the profile (InvalidConfigError): doctor says why in
+    one line with the way out, and does not report the SDK's failure as a network one."""
+    with home.config.open("a", encoding="utf-8") as config:
+        config.write("sso_session = corp\n")
+    emulator.reset_counts()
+    run, lines = doctor(home, emulator, secrets, "--profile", "admin")
+    assert run.code == PROBLEMS_FOUND
+    assert line_of(lines, "problem  config:") == (
+        f"problem  config: [profile admin] sets sso_session = corp, but {home.config} has no "
+        "[sso-session corp] section: the AWS CLI and boto3 (botocore) refuse every request for "
+        "admin, and the next login stops; to fix: add the [sso-session corp] section with "
+        "sso_start_url and sso_region to the config file, or remove the sso_session line from "
+        "[profile admin]"
+    )
+    assert "note     aws-credentials: not asked: botocore builds no client for admin" in lines[-2]
+    assert lines[-1] == "mfa-login doctor: admin: 1 problem, 2 notes"  # and: an SSO profile
+    assert emulator.request_count(aws_user.access_key_id) == 0
+    assert emulator.request_count(section_value(home, "admin", "aws_access_key_id")) == 0

@@ -216,3 +216,90 @@ def test_login_says_when_aws_default_profile_names_another_profile(
         "mfa-login: AWS_DEFAULT_PROFILE=old takes precedence over AWS_PROFILE=admin in the AWS "
         "CLI and boto3: unset AWS_DEFAULT_PROFILE, or run them with --profile admin"
     ) in done.stderr.splitlines()
+
+
+START = "sso_start_url = https://example.awsapps.com/start"
+
+
+@pytest.mark.parametrize(
+    ("sections", "problem"),
+    [
+        pytest.param("", "{config} has no [sso-session corp] section", id="no-section"),
+        pytest.param(
+            "\n[sso-session corp]\n", "{config} has no [sso-session corp] section", id="empty"
+        ),
+        pytest.param(
+            f"\n[sso-session corp]\n{START}\n",
+            "[sso-session corp] in {config} does not set sso_region",
+            id="no-sso-region",
+        ),
+    ],
+)
+def test_sso_session_without_its_section_stops_the_login_before_a_code(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, sections: str, problem: str
+) -> None:
+    """botocore builds no client for such a profile (InvalidConfigError): the login used to
+    fail with the SDK's setup error (exit 5). Now it names the profile, the section and the
+    way out before it reads a code (none is given: stdin is empty)."""
+    write_long_term(home, "admin", aws_user, layout="long-term")
+    write_config(
+        home,
+        f"[profile admin]\nmfa_serial = {aws_user.mfa_serials[0]}\nsso_session = corp\n{sections}",
+    )
+    before = (home.credentials.read_bytes(), home.config.read_bytes())
+    emulator.reset_counts()
+
+    run = mfa_login(emulator, "--profile", "admin")
+    assert run.code == 6, run.stderr
+    assert run.stderr == (
+        "mfa-login: profile admin sets sso_session = corp in [profile admin], but "
+        f"{problem.format(config=home.config)}: the AWS CLI and boto3 (botocore) refuse every "
+        "request for admin; nothing was written or sent to AWS: add the [sso-session corp] "
+        "section with sso_start_url and sso_region to the config file, or remove the "
+        "sso_session line from [profile admin]\n"
+    )
+    assert emulator.request_count(aws_user.access_key_id) == 0
+    assert (home.credentials.read_bytes(), home.config.read_bytes()) == before
+
+    # What the rule follows: the AWS CLI itself refuses the profile, whatever its keys.
+    cli = subprocess.run(
+        [AWS, "--profile", "admin", "sts", "get-caller-identity"],
+        capture_output=True,
+        text=True,
+        env=shell_env(emulator),
+        timeout=60,
+        check=False,
+    )
+    assert cli.returncode != 0
+    assert 'The profile "admin" is configured to use the SSO token provider' in cli.stderr
+
+
+def test_picker_with_only_role_and_sso_profiles_says_how_to_log_into_them(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    """Before, the picker found nothing to offer and the login went on with [default],
+    failing with that profile's words. Now one line says how each role and SSO profile is
+    used; nothing is asked, sent or written."""
+    serial = aws_user.mfa_serials[0]
+    write_config(
+        home,
+        f"[profile prod]\nrole_arn = {ROLE_ARN}\nsource_profile = work\nmfa_serial = {serial}\n\n"
+        "[profile sso-dev]\nsso_account_id = 123456789012\nsso_role_name = Dev\n"
+        "sso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n",
+    )
+    before = home.config.read_bytes()
+    emulator.reset_counts()
+
+    child = spawn(emulator)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 3
+    assert str(child.before).replace("\r\n", "\n") == (
+        "mfa-login: no profile can be logged into with an MFA code here (prod is a role "
+        "profile: mfa-login --profile prod --assume-role, or log in its source_profile: "
+        "mfa-login --profile work; sso-dev is an SSO profile: aws sso login --profile sso-dev, "
+        "not mfa-login); or give one a long-term key: mfa-login setup --profile NAME\n"
+    )
+    assert emulator.request_count(aws_user.access_key_id) == 0
+    assert home.config.read_bytes() == before
+    assert not home.credentials.exists()

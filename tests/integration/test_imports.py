@@ -111,6 +111,7 @@ FAST_PATH_MODULES = {
     "mfa_session.rules.code_steps",
     "mfa_session.rules.environment",
     "mfa_session.rules.profile_kinds",
+    "mfa_session.rules.regions",
     "mfa_session.adapters",
     "mfa_session.adapters.state_file",
     "mfa_session.adapters.command_exec",

@@ -109,3 +109,51 @@ def test_only_plain_profiles_are_offered_for_a_login() -> None:
     assert profile_kind("prod", credentials, config).kind == "role"
     assert profile_kind("sso", credentials, config).kind == "SSO"
     assert profile_kind("cp", credentials, config).kind == "process"
+
+
+# (id, the config file's text after [profile p]'s mfa_serial, [p]'s extra in the credentials file)
+SSO_SESSION_CASES: list[tuple[str, str, dict[str, str]]] = [
+    ("no sso_session", "", {}),
+    ("no section", "sso_session = corp\n", {}),
+    ("empty section", "sso_session = corp\n\n[sso-session corp]\n", {}),
+    ("another section", "sso_session = corp\n\n[sso-session other]\n" + ini({"x": SSO})[4:], {}),
+    ("the section", "sso_session = corp\n\n[sso-session corp]\n" + ini({"x": SSO})[4:], {}),
+    (
+        "quoted section name",
+        'sso_session = corp\n\n[sso-session "corp"]\n' + ini({"x": SSO})[4:],
+        {},
+    ),
+    ("no sso_region", "sso_session = corp\n\n[sso-session corp]\nsso_start_url = u\n", {}),
+    ("no sso_start_url", "sso_session = corp\n\n[sso-session corp]\nsso_region = r\n", {}),
+    (
+        "empty values",
+        "sso_session = corp\n\n[sso-session corp]\nsso_start_url =\nsso_region =\n",
+        {},
+    ),
+    ("empty sso_session", "sso_session =\n", {}),
+    ("sso_session in [p]", "", {"sso_session": "corp"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("config_text", "credentials_settings"),
+    [pytest.param(*case[1:], id=case[0]) for case in SSO_SESSION_CASES],
+)
+def test_sso_session_gap_names_exactly_what_makes_botocore_refuse_every_client(
+    home: Home, config_text: str, credentials_settings: dict[str, str]
+) -> None:
+    """A sso_session botocore cannot follow: it makes no client for the profile at all
+    (InvalidConfigError), which the login's refusal and doctor say before botocore does."""
+    from mfa_session.rules.files import AwsSnapshot
+    from mfa_session.rules.profile_kinds import sso_session_gap
+
+    home.credentials.write_text(ini({"p": {**SESSION_KEYS, **credentials_settings}}), "utf-8")
+    home.config.write_text("[profile p]\nmfa_serial = x\n" + config_text, encoding="utf-8")
+    refused = False
+    try:
+        botocore.session.Session(profile="p").create_client("sts", region_name="us-east-1")
+    except botocore.exceptions.InvalidConfigError:
+        refused = True
+    files = AwsSnapshot(home.credentials, home.config)
+    gap = sso_session_gap("p", files.credentials, files.config, files.sso_sessions)
+    assert (gap is not None) == refused, gap
