@@ -48,9 +48,14 @@ def region_for(configured: str | None, device: MfaDevice | None) -> str:
 
 def region_variables(environ: Mapping[str, str], region: str | None) -> dict[str, str]:
     """What `exec` sets and `export` prints so a command keeps the region of the profile
-    logged in, now that AWS_PROFILE and AWS_DEFAULT_PROFILE are removed: AWS_REGION and
-    AWS_DEFAULT_REGION. Nothing when the environment already names a region (a tool takes
-    that one over the profile's anyway) or the profile has none."""
-    if region is None or any(environ.get(name, "").strip() for name in REGION_VARIABLES):
+    logged in, now that AWS_PROFILE and AWS_DEFAULT_PROFILE are removed. botocore (boto3, the
+    AWS CLI v1) reads only AWS_DEFAULT_REGION; the AWS CLI v2 and the Go and JS SDKs read
+    AWS_REGION first. So: nothing when AWS_DEFAULT_REGION is exported (every tool takes an
+    exported region over the profile's) or the profile has none; only AWS_DEFAULT_REGION when
+    just AWS_REGION is exported (botocore took the profile's region there, the others keep
+    AWS_REGION); else both."""
+    if region is None or environ.get("AWS_DEFAULT_REGION", "").strip():
         return {}
+    if environ.get("AWS_REGION", "").strip():
+        return {"AWS_DEFAULT_REGION": region}
     return dict.fromkeys(REGION_VARIABLES, region)

@@ -2,7 +2,7 @@
 session's keys while AWS_PROFILE is set). Without them a command takes [default]'s region,
 not the region of the profile logged in: `mfa-login exec --profile admin -- aws ...` ran
 in us-west-2 though `[profile admin]` says eu-west-1. Both now hand the profile's region on
-as AWS_REGION and AWS_DEFAULT_REGION, unless the environment names a region already."""
+as AWS_REGION and AWS_DEFAULT_REGION, leaving a region the environment exports as it is."""
 
 from __future__ import annotations
 
@@ -76,17 +76,40 @@ def test_exec_hands_on_the_profiles_region_once_aws_profile_is_removed(
     assert json.loads(dumped.stdout) == dict.fromkeys(REGIONS, "eu-west-1")
 
 
-@pytest.mark.parametrize("name", REGIONS)
-def test_exec_leaves_a_region_the_environment_names_as_it_is(
-    home: Home, emulator: Emulator, aws_user: EmulatedUser, name: str
+BOTOCORE_REGION = (
+    "import botocore.session; print(botocore.session.Session().get_config_variable('region'))"
+)
+
+
+def test_exec_leaves_an_exported_aws_default_region_as_it_is(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
 ) -> None:
+    """Every tool takes AWS_DEFAULT_REGION over a profile's region: nothing to hand on."""
     admin_in(home, aws_user, admin_region="eu-west-1", default_region="us-west-2")
-    env = environment(emulator, **{name: "ap-south-1"})
+    env = environment(emulator, AWS_DEFAULT_REGION="ap-south-1")
     code = ("--code", aws_user.code())
     for argv in (code, ()):  # the full command, then the fast path
         dumped = run(env, "exec", "--profile", "admin", *argv, "--", sys.executable, "-c", DUMP)
-        expected = {other: None for other in REGIONS} | {name: "ap-south-1"}
-        assert json.loads(dumped.stdout) == expected
+        assert json.loads(dumped.stdout) == {"AWS_REGION": None, "AWS_DEFAULT_REGION": "ap-south-1"}
+
+
+def test_exec_with_only_aws_region_exported_gives_botocore_the_profiles_region(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    """botocore (boto3, the AWS CLI v1) never reads AWS_REGION: with AWS_PROFILE=admin it took
+    admin's region, and with AWS_PROFILE removed it would take [default]'s. AWS_REGION, which
+    the AWS CLI v2 and the Go and JS SDKs read first, is left as exported."""
+    admin_in(home, aws_user, admin_region="eu-west-1", default_region="us-west-2")
+    env = environment(emulator, AWS_REGION="ap-south-1")
+    code = ("--code", aws_user.code())
+    for argv in (code, ()):  # the full command, then the fast path
+        dumped = run(env, "exec", "--profile", "admin", *argv, "--", sys.executable, "-c", DUMP)
+        assert json.loads(dumped.stdout) == {
+            "AWS_REGION": "ap-south-1",
+            "AWS_DEFAULT_REGION": "eu-west-1",
+        }
+    taken = run(env, "exec", "--profile", "admin", "--", sys.executable, "-c", BOTOCORE_REGION)
+    assert taken.stdout.strip() == "eu-west-1"
 
 
 def test_exec_sets_no_region_when_no_profile_names_one(
