@@ -54,7 +54,7 @@ from mfa_session.rules.environment import (
     unset_command,
 )
 from mfa_session.rules.files import AwsSnapshot, Sections
-from mfa_session.rules.profile_choice import PROFILE_VARIABLES
+from mfa_session.rules.profile_choice import naming_variable
 from mfa_session.rules.profile_kinds import (
     PLAIN,
     ROLE,
@@ -191,9 +191,9 @@ def examine(
 def _chosen_profile(flag: str | None, environ: Mapping[str, str]) -> tuple[str, str]:
     if flag:
         return flag, "--profile"
-    for variable in PROFILE_VARIABLES:
-        if environ.get(variable, "").strip():
-            return environ[variable], variable
+    variable = naming_variable(environ)
+    if variable is not None:
+        return environ[variable], variable
     return "default", "default"
 
 
