@@ -68,7 +68,7 @@ from mfa_session.rules.profile_kinds import (
     takes_precedence,
 )
 from mfa_session.rules.regions import configured_region, region_for
-from mfa_session.rules.sections import LONG_TERM_PREFIX, SESSION_PREFIX
+from mfa_session.rules.sections import LONG_TERM_PREFIX, LONG_TERM_SUFFIX, SESSION_PREFIX
 from mfa_session.rules.validity import DEFAULT_MIN_REMAINING, renewal_margin, session_seconds
 from mfa_session.timefmt import format_remaining, parse_expiration
 from mfa_session.usecases.login import key_in_file
@@ -237,7 +237,7 @@ def _profile_checks(
 
 
 def _missing_profile_fix(profile: str, files: AwsSnapshot) -> str:
-    if profile + "-long-term" in files.credentials:
+    if profile + LONG_TERM_SUFFIX in files.credentials:
         return f"mfa-login --profile {_quoted(profile)} writes its session"
     names = [name for name in profile_names(files.credentials, files.config) if name != profile]
     if not names:
@@ -627,8 +627,8 @@ def _credentials_checks(
                 "credentials",
                 NOTE,
                 f"{where} holds the long-term key {shown} itself: AWS tools use it without MFA",
-                f"mfa-login --profile {_quoted(profile)} moves it to [{profile}-long-term] and "
-                "writes a session",
+                f"mfa-login --profile {_quoted(profile)} moves it to "
+                f"[{profile}{LONG_TERM_SUFFIX}] and writes a session",
             )
         return probe
     if key_id.startswith(SESSION_PREFIX) and not token:
@@ -692,7 +692,7 @@ def _long_term_checks(
     in_any_file = owner in files.credentials or owner in files.config
     relevant = (
         kind.kind == PLAIN
-        or owner + "-long-term" in files.credentials
+        or owner + LONG_TERM_SUFFIX in files.credentials
         or (kind.kind == ROLE and owner != profile)
     )
     keyring_note = ""
