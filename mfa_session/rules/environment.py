@@ -96,13 +96,19 @@ class EnvironmentKeys:
         self.expiration = _value(environ, "AWS_CREDENTIAL_EXPIRATION")
 
     @property
+    def token_variables(self) -> list[str]:
+        """The variables of TOKEN_VARIABLES that hold a token, in botocore's order."""
+        tokens = {
+            "AWS_SECURITY_TOKEN": self.security_token,
+            "AWS_SESSION_TOKEN": self.session_token,
+        }
+        return [name for name in TOKEN_VARIABLES if tokens[name]]
+
+    @property
     def token_variable(self) -> str | None:
         """The variable botocore takes the token from (None: no token)."""
-        if self.security_token:
-            return "AWS_SECURITY_TOKEN"
-        if self.session_token:
-            return "AWS_SESSION_TOKEN"
-        return None
+        tokens = self.token_variables
+        return tokens[0] if tokens else None
 
     @property
     def token(self) -> str:

@@ -44,14 +44,15 @@ from mfa_session.models import IdentityAnswer, KeySource, LongTermKey, MfaDevice
 from mfa_session.output.render import local_time
 from mfa_session.rules.environment import (
     KEY_VARIABLES,
-    TOKEN_VARIABLES,
     WEB_IDENTITY_VARIABLES,
+    EnvironmentKeys,
     environment_keys,
     masked,
     present,
     profile_conflict,
     taken_instead,
     unset_command,
+    web_identity_file,
 )
 from mfa_session.rules.files import AwsSnapshot, Sections
 from mfa_session.rules.profile_choice import naming_variable
@@ -314,7 +315,7 @@ def _environment_checks(
                 "AWS_ACCESS_KEY_ID",
             )
             _exported_keys(profile, explicit, environ, files, keys.key_id, found)
-        _exported_token(keys.key_id, keys.token_variable, environ, level, found)
+        _exported_token(keys, level, found)
         _exported_expiration(keys.expiration, profile, level, found, now)
     conflict = profile_conflict(environ)
     if conflict is not None:
@@ -327,8 +328,7 @@ def _environment_checks(
             f"take {named}",
             "unset one of them, or set both to the same profile",
         )
-    web_identity = environ.get("AWS_WEB_IDENTITY_TOKEN_FILE", "").strip()
-    if web_identity and keys is None:
+    if web_identity_file(environ) and keys is None:
         if explicit:
             found.add(
                 "environment",
@@ -403,16 +403,10 @@ def _exported_keys(
         )
 
 
-def _exported_token(
-    key_id: str,
-    token_variable: str | None,
-    environ: Mapping[str, str],
-    level: str,
-    found: _Findings,
-) -> None:
-    shown = masked(key_id)
-    tokens = [name for name in TOKEN_VARIABLES if environ.get(name, "").strip()]
-    if key_id.startswith(LONG_TERM_PREFIX) and tokens:
+def _exported_token(keys: EnvironmentKeys, level: str, found: _Findings) -> None:
+    shown = masked(keys.key_id)
+    tokens = keys.token_variables
+    if keys.key_id.startswith(LONG_TERM_PREFIX) and tokens:
         found.add(
             "environment",
             level,
@@ -422,7 +416,7 @@ def _exported_token(
             unset_command(tokens),
         )
         return
-    if key_id.startswith(SESSION_PREFIX) and not tokens:
+    if keys.key_id.startswith(SESSION_PREFIX) and not tokens:
         found.add(
             "environment",
             level,
@@ -431,8 +425,7 @@ def _exported_token(
             "export its AWS_SESSION_TOKEN, or unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY",
         )
         return
-    security = environ.get("AWS_SECURITY_TOKEN", "").strip()
-    session = environ.get("AWS_SESSION_TOKEN", "").strip()
+    security, session = keys.security_token, keys.session_token
     if security and session and security != session:
         found.add(
             "environment",
@@ -443,7 +436,7 @@ def _exported_token(
             "only AWS_SESSION_TOKEN",
             "unset AWS_SECURITY_TOKEN",
         )
-    elif token_variable == "AWS_SECURITY_TOKEN" and not session:  # noqa: S105 - a name
+    elif keys.token_variable == "AWS_SECURITY_TOKEN" and not session:  # noqa: S105 - a name
         found.add(
             "environment",
             NOTE,
