@@ -49,14 +49,16 @@ Go and JS read them only without keys in the environment), the AWS_CONTAINER_CRE
 variables (read after the environment and the files), and Go's old AWS_ACCESS_KEY and
 AWS_SECRET_KEY (read only when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are empty)."""
 
-KEY_VARIABLES = (
+CREDENTIAL_VARIABLES = (
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
     "AWS_SECURITY_TOKEN",
     "AWS_CREDENTIAL_EXPIRATION",
-    "AWS_ACCOUNT_ID",
 )
+"""The credentials botocore's EnvProvider reads: what a person unsets to stop using them."""
+
+KEY_VARIABLES = (*CREDENTIAL_VARIABLES, "AWS_ACCOUNT_ID")
 """Every variable botocore's EnvProvider reads."""
 
 TOKEN_VARIABLES = ("AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN")

@@ -43,6 +43,7 @@ from mfa_session.interfaces import IdentityCheck, Vault
 from mfa_session.models import IdentityAnswer, KeySource, LongTermKey, MfaDevice, Probe
 from mfa_session.output.render import local_time
 from mfa_session.rules.environment import (
+    CREDENTIAL_VARIABLES,
     KEY_VARIABLES,
     WEB_IDENTITY_VARIABLES,
     EnvironmentKeys,
@@ -467,7 +468,7 @@ def _exported_expiration(
             level,
             f"AWS_CREDENTIAL_EXPIRATION says the exported credentials expired at "
             f"{local_time(expiration, now)}: the AWS CLI and boto3 refuse them",
-            f"{again}, or unset {' '.join(KEY_VARIABLES[:5])}",
+            f"{again}, or {unset_command(CREDENTIAL_VARIABLES)}",
         )
 
 
@@ -889,9 +890,8 @@ def _fix_for(probe: Probe, profile: str, renew: str) -> str:
     if probe.origin == "AWS_ACCESS_KEY_ID":
         if probe.access_key_id.startswith(LONG_TERM_PREFIX) and probe.session_token:
             return "unset AWS_SESSION_TOKEN AWS_SECURITY_TOKEN"
-        return f'eval "$(mfa-login export --profile {_quoted(profile)})", or unset ' + " ".join(
-            KEY_VARIABLES[:5]
-        )
+        export = f'eval "$(mfa-login export --profile {_quoted(profile)})"'
+        return f"{export}, or {unset_command(CREDENTIAL_VARIABLES)}"
     if probe.access_key_id.startswith(LONG_TERM_PREFIX):
         if probe.session_token:
             return f"remove the session token from {probe.origin}"
