@@ -286,7 +286,6 @@ def _environment_checks(
     # With --profile, botocore, Go and JS leave the environment's credentials alone: what is
     # wrong with them then matters only to tools run without --profile.
     level = NOTE if explicit else PROBLEM
-    unless = f", or run AWS tools with --profile {_quoted(profile)}"
     keys = environment_keys(environ)
     secret_only = not keys and environ.get("AWS_SECRET_ACCESS_KEY", "").strip()
     if secret_only:
@@ -330,25 +329,32 @@ def _environment_checks(
             "unset one of them, or set both to the same profile",
         )
     if web_identity_file(environ) and keys is None:
-        if explicit:
-            found.add(
-                "environment",
-                NOTE,
-                "AWS_WEB_IDENTITY_TOKEN_FILE is set: AWS tools run without --profile assume "
-                "AWS_ROLE_ARN with it instead of using a profile",
-            )
-        else:
-            found.add(
-                "environment",
-                PROBLEM,
-                "AWS_WEB_IDENTITY_TOKEN_FILE is set: the AWS CLI, boto3 and aws-sdk-go-v2 assume "
-                f"AWS_ROLE_ARN with it instead of using profile {profile} (the JS SDK v3 reads "
-                "it only after the files)",
-                unset_command(present(environ, WEB_IDENTITY_VARIABLES)) + unless,
-            )
+        _exported_web_identity(profile, explicit, environ, found)
     if len(found.checks) == before:
         found.add("environment", OK, "no AWS credentials are exported in this shell")
     return probe
+
+
+def _exported_web_identity(
+    profile: str, explicit: bool, environ: Mapping[str, str], found: _Findings
+) -> None:
+    if explicit:
+        found.add(
+            "environment",
+            NOTE,
+            "AWS_WEB_IDENTITY_TOKEN_FILE is set: AWS tools run without --profile assume "
+            "AWS_ROLE_ARN with it instead of using a profile",
+        )
+        return
+    found.add(
+        "environment",
+        PROBLEM,
+        "AWS_WEB_IDENTITY_TOKEN_FILE is set: the AWS CLI, boto3 and aws-sdk-go-v2 assume "
+        f"AWS_ROLE_ARN with it instead of using profile {profile} (the JS SDK v3 reads "
+        "it only after the files)",
+        unset_command(present(environ, WEB_IDENTITY_VARIABLES))
+        + f", or run AWS tools with --profile {_quoted(profile)}",
+    )
 
 
 def _exported_keys(
@@ -634,6 +640,21 @@ def _credentials_checks(
             renew + " --force",
         )
         return probe
+    _session_end(profile, section, files, found, now, renew)
+    return probe
+
+
+def _session_end(
+    profile: str,
+    section: Mapping[str, str],
+    files: AwsSnapshot,
+    found: _Findings,
+    now: datetime,
+    renew: str,
+) -> None:
+    """When the session in [profile] ends, against the margin a login renews it at."""
+    where = f"[{profile}]"
+    shown = masked(section.get("aws_access_key_id", ""))
     expiration = parse_expiration(section.get("expiration", "")) or parse_expiration(
         section.get("x_security_token_expires", "")
     )
@@ -644,7 +665,7 @@ def _credentials_checks(
             f"{where} holds the session {shown} without an expiration: when it ends is unknown",
             renew + " --force",
         )
-        return probe
+        return
     left = expiration - now
     seconds = session_seconds(None, files.config.get(profile, {}).get("duration_seconds"))
     margin = renewal_margin(timedelta(minutes=DEFAULT_MIN_REMAINING), seconds)
@@ -667,7 +688,6 @@ def _credentials_checks(
             f"{where} holds the session {shown}, valid until {until} "
             f"({format_remaining(left)} left)",
         )
-    return probe
 
 
 # --- the long-term key --------------------------------------------------------------------
@@ -689,22 +709,8 @@ def _long_term_checks(
         or owner + LONG_TERM_SUFFIX in files.credentials
         or (kind.kind == ROLE and owner != profile)
     )
-    keyring_note = ""
     moved = moved_key(owner)
-    try:
-        key = vault.load(owner)
-    except NoKeyring as err:
-        # No keyring on this machine is no problem, unless the key went into one.
-        key = None
-        if moved:
-            keyring_note = str(
-                KeyringOutOfReach(
-                    profile=owner, key_id=moved, backend=err.fields["backend"], uid=os.getuid()
-                )
-            )
-    except KeyringUnusable as err:
-        key = None
-        keyring_note = str(err)
+    key, keyring_note = _keyring_key(owner, vault, moved)
     if key is not None:
         found.add(
             "long-term-key",
@@ -748,6 +754,24 @@ def _long_term_checks(
             "long-term-key", OK, f"the long-term key {masked(key.access_key_id)} is in {place}"
         )
     return key
+
+
+def _keyring_key(owner: str, vault: Vault, moved: str | None) -> tuple[LongTermKey | None, str]:
+    """The key the keyring holds for `owner`, and why the keyring could not be read ("": it
+    could, or there is none on this machine and the state file says no key went into one)."""
+    try:
+        return vault.load(owner), ""
+    except NoKeyring as err:
+        # No keyring on this machine is no problem, unless the key went into one.
+        if not moved:
+            return None, ""
+        backend = err.fields["backend"]
+        out_of_reach = KeyringOutOfReach(
+            profile=owner, key_id=moved, backend=backend, uid=os.getuid()
+        )
+        return None, str(out_of_reach)
+    except KeyringUnusable as err:
+        return None, str(err)
 
 
 def _setup(profile: str) -> str:
