@@ -57,6 +57,14 @@ def long_term_file(home: Home, user: EmulatedUser, section: str = "alice-long-te
     return home.credentials.read_bytes()
 
 
+def put_key(items: KeyringFile, home: Home, profile: str, key_id: str, secret: str) -> str:
+    """Stores a long-term key in `profile`'s keyring item as setup writes it; returns the
+    item's text."""
+    text = json.dumps({"aws_access_key_id": key_id, "aws_secret_access_key": secret})
+    items[keyring_item(home, profile)] = text
+    return text
+
+
 def stored(home: Home, items: KeyringFile, profile: str) -> dict[str, str]:
     loaded: dict[str, str] = json.loads(items[keyring_item(home, profile)])
     return loaded
@@ -309,12 +317,7 @@ def test_login_reads_the_key_from_the_keyring(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    disk_keyring[keyring_item(home, "alice")] = json.dumps(
-        {
-            "aws_access_key_id": aws_user.access_key_id,
-            "aws_secret_access_key": aws_user.secret_access_key,
-        }
-    )
+    put_key(disk_keyring, home, "alice", aws_user.access_key_id, aws_user.secret_access_key)
 
     code, err = run(["--profile", "alice", "--code", aws_user.next_code()], capsys, monkeypatch)
 
@@ -384,9 +387,7 @@ def test_no_keyring_is_remembered_and_the_keyring_is_then_never_read(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    disk_keyring[keyring_item(home, "alice")] = json.dumps(
-        {"aws_access_key_id": "AKIAEXAMPLEEXAMPLE12", "aws_secret_access_key": "s"}
-    )
+    put_key(disk_keyring, home, "alice", "AKIAEXAMPLEEXAMPLE12", "s")
 
     code, err = run(["--profile", "alice", "--no-keyring", "--code", "123456"], capsys, monkeypatch)
     assert code == 3
@@ -410,9 +411,7 @@ def test_forget_removes_the_keyring_item(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    disk_keyring[keyring_item(home, "alice")] = json.dumps(
-        {"aws_access_key_id": "AKIAEXAMPLEEXAMPLE12", "aws_secret_access_key": "s3cr3t"}
-    )
+    put_key(disk_keyring, home, "alice", "AKIAEXAMPLEEXAMPLE12", "s3cr3t")
     disk_keyring[keyring_item(home, "bob")] = "kept"
 
     code, err = run(["forget", "--profile", "alice", "--yes"], capsys, monkeypatch)
@@ -433,8 +432,7 @@ def test_forget_without_a_terminal_needs_yes(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    item = json.dumps({"aws_access_key_id": "AKIAEXAMPLEEXAMPLE12", "aws_secret_access_key": "s"})
-    disk_keyring[keyring_item(home, "alice")] = item
+    item = put_key(disk_keyring, home, "alice", "AKIAEXAMPLEEXAMPLE12", "s")
 
     code, err = run(["forget", "--profile", "alice"], capsys, monkeypatch)
 
