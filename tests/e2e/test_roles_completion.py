@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Home
-from tests.e2e.formats_helpers import AWS, configured, shell_env
+from tests.e2e.formats_helpers import aws_cli, configured, run_captured, shell_env
 from tests.e2e.helpers import mfa_login, sections, write_config
 from tests.emulator import EmulatedUser, Emulator
 
@@ -21,15 +21,7 @@ def in_shell(
     emulator: Emulator, shell: list[str], script: str, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     """`script` run by `shell` (its command line up to the script) with our venv on PATH."""
-    return subprocess.run(
-        [*shell, script],
-        capture_output=True,
-        text=True,
-        env=shell_env(emulator),
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
+    return run_captured([*shell, script], shell_env(emulator), cwd=cwd)
 
 
 FISH_COMPLETES_PROFILE = "mfa-login completion fish | source\ncomplete -C 'mfa-login --profile '\n"
@@ -59,13 +51,8 @@ def test_assume_role_writes_the_role_and_reuses_it_while_valid(
     assert written["admin"]["aws_access_key_id"].startswith("ASIA")  # the MFA session
     assert written["admin-role"]["aws_access_key_id"].startswith("ASIA")
     assert written["admin-role"]["aws_access_key_id"] != written["admin"]["aws_access_key_id"]
-    cli = subprocess.run(
-        [AWS, "sts", "get-caller-identity", "--profile", "admin-role", "--output", "json"],
-        capture_output=True,
-        text=True,
-        env=shell_env(emulator),
-        timeout=60,
-        check=False,
+    cli = aws_cli(
+        emulator, "sts", "get-caller-identity", "--profile", "admin-role", "--output", "json"
     )
     assert cli.returncode == 0, cli.stderr
     assert json.loads(cli.stdout)["Arn"].endswith(
