@@ -560,11 +560,6 @@ class NoRoleArn(MfaSessionError):
     exit_code = ExitCode.NOT_CONFIGURED
 
 
-class NoStoredSession(MfaSessionError):
-    fmt = "[{section}] in {credentials_file} holds no complete session; run mfa-login --force"
-    exit_code = ExitCode.FILE_UNSAFE
-
-
 class CommandNotFound(MfaSessionError):
     fmt = "exec: command not found: {program}"
     exit_code = ExitCode.COMMAND_NOT_FOUND

@@ -49,14 +49,16 @@ Go and JS read them only without keys in the environment), the AWS_CONTAINER_CRE
 variables (read after the environment and the files), and Go's old AWS_ACCESS_KEY and
 AWS_SECRET_KEY (read only when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are empty)."""
 
-KEY_VARIABLES = (
+CREDENTIAL_VARIABLES = (
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
     "AWS_SECURITY_TOKEN",
     "AWS_CREDENTIAL_EXPIRATION",
-    "AWS_ACCOUNT_ID",
 )
+"""The credentials botocore's EnvProvider reads: what a person unsets to stop using them."""
+
+KEY_VARIABLES = (*CREDENTIAL_VARIABLES, "AWS_ACCOUNT_ID")
 """Every variable botocore's EnvProvider reads."""
 
 TOKEN_VARIABLES = ("AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN")
@@ -96,13 +98,19 @@ class EnvironmentKeys:
         self.expiration = _value(environ, "AWS_CREDENTIAL_EXPIRATION")
 
     @property
+    def token_variables(self) -> list[str]:
+        """The variables of TOKEN_VARIABLES that hold a token, in botocore's order."""
+        tokens = {
+            "AWS_SECURITY_TOKEN": self.security_token,
+            "AWS_SESSION_TOKEN": self.session_token,
+        }
+        return [name for name in TOKEN_VARIABLES if tokens[name]]
+
+    @property
     def token_variable(self) -> str | None:
         """The variable botocore takes the token from (None: no token)."""
-        if self.security_token:
-            return "AWS_SECURITY_TOKEN"
-        if self.session_token:
-            return "AWS_SESSION_TOKEN"
-        return None
+        tokens = self.token_variables
+        return tokens[0] if tokens else None
 
     @property
     def token(self) -> str:

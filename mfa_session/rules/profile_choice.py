@@ -38,7 +38,14 @@ def environment_profile(environ: Mapping[str, str]) -> str | None:
     """The profile the shell names, read in botocore's order (AWS_DEFAULT_PROFILE first, kept
     for the AWS CLI's sake), so it is the one every AWS tool in that shell uses. A variable
     set to nothing (or to blanks) counts as unset."""
+    variable = naming_variable(environ)
+    return environ[variable] if variable is not None else None
+
+
+def naming_variable(environ: Mapping[str, str]) -> str | None:
+    """Which of PROFILE_VARIABLES names the shell's profile (`environment_profile`); None
+    when neither does."""
     for variable in PROFILE_VARIABLES:
         if environ.get(variable, "").strip():
-            return environ[variable]
+            return variable
     return None

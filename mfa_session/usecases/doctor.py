@@ -43,18 +43,20 @@ from mfa_session.interfaces import IdentityCheck, Vault
 from mfa_session.models import IdentityAnswer, KeySource, LongTermKey, MfaDevice, Probe
 from mfa_session.output.render import local_time
 from mfa_session.rules.environment import (
+    CREDENTIAL_VARIABLES,
     KEY_VARIABLES,
-    TOKEN_VARIABLES,
     WEB_IDENTITY_VARIABLES,
+    EnvironmentKeys,
     environment_keys,
     masked,
     present,
     profile_conflict,
     taken_instead,
     unset_command,
+    web_identity_file,
 )
 from mfa_session.rules.files import AwsSnapshot, Sections
-from mfa_session.rules.profile_choice import PROFILE_VARIABLES
+from mfa_session.rules.profile_choice import naming_variable
 from mfa_session.rules.profile_kinds import (
     PLAIN,
     ROLE,
@@ -68,7 +70,7 @@ from mfa_session.rules.profile_kinds import (
     takes_precedence,
 )
 from mfa_session.rules.regions import configured_region, region_for
-from mfa_session.rules.sections import LONG_TERM_PREFIX, SESSION_PREFIX
+from mfa_session.rules.sections import LONG_TERM_PREFIX, LONG_TERM_SUFFIX, SESSION_PREFIX
 from mfa_session.rules.validity import DEFAULT_MIN_REMAINING, renewal_margin, session_seconds
 from mfa_session.timefmt import format_remaining, parse_expiration
 from mfa_session.usecases.login import key_in_file
@@ -191,9 +193,9 @@ def examine(
 def _chosen_profile(flag: str | None, environ: Mapping[str, str]) -> tuple[str, str]:
     if flag:
         return flag, "--profile"
-    for variable in PROFILE_VARIABLES:
-        if environ.get(variable, "").strip():
-            return environ[variable], variable
+    variable = naming_variable(environ)
+    if variable is not None:
+        return environ[variable], variable
     return "default", "default"
 
 
@@ -237,7 +239,7 @@ def _profile_checks(
 
 
 def _missing_profile_fix(profile: str, files: AwsSnapshot) -> str:
-    if profile + "-long-term" in files.credentials:
+    if profile + LONG_TERM_SUFFIX in files.credentials:
         return f"mfa-login --profile {_quoted(profile)} writes its session"
     names = [name for name in profile_names(files.credentials, files.config) if name != profile]
     if not names:
@@ -284,7 +286,6 @@ def _environment_checks(
     # With --profile, botocore, Go and JS leave the environment's credentials alone: what is
     # wrong with them then matters only to tools run without --profile.
     level = NOTE if explicit else PROBLEM
-    unless = f", or run AWS tools with --profile {_quoted(profile)}"
     keys = environment_keys(environ)
     secret_only = not keys and environ.get("AWS_SECRET_ACCESS_KEY", "").strip()
     if secret_only:
@@ -314,7 +315,7 @@ def _environment_checks(
                 "AWS_ACCESS_KEY_ID",
             )
             _exported_keys(profile, explicit, environ, files, keys.key_id, found)
-        _exported_token(keys.key_id, keys.token_variable, environ, level, found)
+        _exported_token(keys, level, found)
         _exported_expiration(keys.expiration, profile, level, found, now)
     conflict = profile_conflict(environ)
     if conflict is not None:
@@ -327,27 +328,33 @@ def _environment_checks(
             f"take {named}",
             "unset one of them, or set both to the same profile",
         )
-    web_identity = environ.get("AWS_WEB_IDENTITY_TOKEN_FILE", "").strip()
-    if web_identity and keys is None:
-        if explicit:
-            found.add(
-                "environment",
-                NOTE,
-                "AWS_WEB_IDENTITY_TOKEN_FILE is set: AWS tools run without --profile assume "
-                "AWS_ROLE_ARN with it instead of using a profile",
-            )
-        else:
-            found.add(
-                "environment",
-                PROBLEM,
-                "AWS_WEB_IDENTITY_TOKEN_FILE is set: the AWS CLI, boto3 and aws-sdk-go-v2 assume "
-                f"AWS_ROLE_ARN with it instead of using profile {profile} (the JS SDK v3 reads "
-                "it only after the files)",
-                unset_command(present(environ, WEB_IDENTITY_VARIABLES)) + unless,
-            )
+    if web_identity_file(environ) and keys is None:
+        _exported_web_identity(profile, explicit, environ, found)
     if len(found.checks) == before:
         found.add("environment", OK, "no AWS credentials are exported in this shell")
     return probe
+
+
+def _exported_web_identity(
+    profile: str, explicit: bool, environ: Mapping[str, str], found: _Findings
+) -> None:
+    if explicit:
+        found.add(
+            "environment",
+            NOTE,
+            "AWS_WEB_IDENTITY_TOKEN_FILE is set: AWS tools run without --profile assume "
+            "AWS_ROLE_ARN with it instead of using a profile",
+        )
+        return
+    found.add(
+        "environment",
+        PROBLEM,
+        "AWS_WEB_IDENTITY_TOKEN_FILE is set: the AWS CLI, boto3 and aws-sdk-go-v2 assume "
+        f"AWS_ROLE_ARN with it instead of using profile {profile} (the JS SDK v3 reads "
+        "it only after the files)",
+        unset_command(present(environ, WEB_IDENTITY_VARIABLES))
+        + f", or run AWS tools with --profile {_quoted(profile)}",
+    )
 
 
 def _exported_keys(
@@ -403,16 +410,10 @@ def _exported_keys(
         )
 
 
-def _exported_token(
-    key_id: str,
-    token_variable: str | None,
-    environ: Mapping[str, str],
-    level: str,
-    found: _Findings,
-) -> None:
-    shown = masked(key_id)
-    tokens = [name for name in TOKEN_VARIABLES if environ.get(name, "").strip()]
-    if key_id.startswith(LONG_TERM_PREFIX) and tokens:
+def _exported_token(keys: EnvironmentKeys, level: str, found: _Findings) -> None:
+    shown = masked(keys.key_id)
+    tokens = keys.token_variables
+    if keys.key_id.startswith(LONG_TERM_PREFIX) and tokens:
         found.add(
             "environment",
             level,
@@ -422,7 +423,7 @@ def _exported_token(
             unset_command(tokens),
         )
         return
-    if key_id.startswith(SESSION_PREFIX) and not tokens:
+    if keys.key_id.startswith(SESSION_PREFIX) and not tokens:
         found.add(
             "environment",
             level,
@@ -431,8 +432,7 @@ def _exported_token(
             "export its AWS_SESSION_TOKEN, or unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY",
         )
         return
-    security = environ.get("AWS_SECURITY_TOKEN", "").strip()
-    session = environ.get("AWS_SESSION_TOKEN", "").strip()
+    security, session = keys.security_token, keys.session_token
     if security and session and security != session:
         found.add(
             "environment",
@@ -443,7 +443,7 @@ def _exported_token(
             "only AWS_SESSION_TOKEN",
             "unset AWS_SECURITY_TOKEN",
         )
-    elif token_variable == "AWS_SECURITY_TOKEN" and not session:  # noqa: S105 - a name
+    elif keys.token_variable == "AWS_SECURITY_TOKEN" and not session:  # noqa: S105 - a name
         found.add(
             "environment",
             NOTE,
@@ -474,7 +474,7 @@ def _exported_expiration(
             level,
             f"AWS_CREDENTIAL_EXPIRATION says the exported credentials expired at "
             f"{local_time(expiration, now)}: the AWS CLI and boto3 refuse them",
-            f"{again}, or unset {' '.join(KEY_VARIABLES[:5])}",
+            f"{again}, or {unset_command(CREDENTIAL_VARIABLES)}",
         )
 
 
@@ -627,8 +627,8 @@ def _credentials_checks(
                 "credentials",
                 NOTE,
                 f"{where} holds the long-term key {shown} itself: AWS tools use it without MFA",
-                f"mfa-login --profile {_quoted(profile)} moves it to [{profile}-long-term] and "
-                "writes a session",
+                f"mfa-login --profile {_quoted(profile)} moves it to "
+                f"[{profile}{LONG_TERM_SUFFIX}] and writes a session",
             )
         return probe
     if key_id.startswith(SESSION_PREFIX) and not token:
@@ -640,6 +640,21 @@ def _credentials_checks(
             renew + " --force",
         )
         return probe
+    _session_end(profile, section, files, found, now, renew)
+    return probe
+
+
+def _session_end(
+    profile: str,
+    section: Mapping[str, str],
+    files: AwsSnapshot,
+    found: _Findings,
+    now: datetime,
+    renew: str,
+) -> None:
+    """When the session in [profile] ends, against the margin a login renews it at."""
+    where = f"[{profile}]"
+    shown = masked(section.get("aws_access_key_id", ""))
     expiration = parse_expiration(section.get("expiration", "")) or parse_expiration(
         section.get("x_security_token_expires", "")
     )
@@ -650,7 +665,7 @@ def _credentials_checks(
             f"{where} holds the session {shown} without an expiration: when it ends is unknown",
             renew + " --force",
         )
-        return probe
+        return
     left = expiration - now
     seconds = session_seconds(None, files.config.get(profile, {}).get("duration_seconds"))
     margin = renewal_margin(timedelta(minutes=DEFAULT_MIN_REMAINING), seconds)
@@ -673,7 +688,6 @@ def _credentials_checks(
             f"{where} holds the session {shown}, valid until {until} "
             f"({format_remaining(left)} left)",
         )
-    return probe
 
 
 # --- the long-term key --------------------------------------------------------------------
@@ -692,25 +706,11 @@ def _long_term_checks(
     in_any_file = owner in files.credentials or owner in files.config
     relevant = (
         kind.kind == PLAIN
-        or owner + "-long-term" in files.credentials
+        or owner + LONG_TERM_SUFFIX in files.credentials
         or (kind.kind == ROLE and owner != profile)
     )
-    keyring_note = ""
     moved = moved_key(owner)
-    try:
-        key = vault.load(owner)
-    except NoKeyring as err:
-        # No keyring on this machine is no problem, unless the key went into one.
-        key = None
-        if moved:
-            keyring_note = str(
-                KeyringOutOfReach(
-                    profile=owner, key_id=moved, backend=err.fields["backend"], uid=os.getuid()
-                )
-            )
-    except KeyringUnusable as err:
-        key = None
-        keyring_note = str(err)
+    key, keyring_note = _keyring_key(owner, vault, moved)
     if key is not None:
         found.add(
             "long-term-key",
@@ -754,6 +754,24 @@ def _long_term_checks(
             "long-term-key", OK, f"the long-term key {masked(key.access_key_id)} is in {place}"
         )
     return key
+
+
+def _keyring_key(owner: str, vault: Vault, moved: str | None) -> tuple[LongTermKey | None, str]:
+    """The key the keyring holds for `owner`, and why the keyring could not be read ("": it
+    could, or there is none on this machine and the state file says no key went into one)."""
+    try:
+        return vault.load(owner), ""
+    except NoKeyring as err:
+        # No keyring on this machine is no problem, unless the key went into one.
+        if not moved:
+            return None, ""
+        backend = err.fields["backend"]
+        out_of_reach = KeyringOutOfReach(
+            profile=owner, key_id=moved, backend=backend, uid=os.getuid()
+        )
+        return None, str(out_of_reach)
+    except KeyringUnusable as err:
+        return None, str(err)
 
 
 def _setup(profile: str) -> str:
@@ -896,9 +914,8 @@ def _fix_for(probe: Probe, profile: str, renew: str) -> str:
     if probe.origin == "AWS_ACCESS_KEY_ID":
         if probe.access_key_id.startswith(LONG_TERM_PREFIX) and probe.session_token:
             return "unset AWS_SESSION_TOKEN AWS_SECURITY_TOKEN"
-        return f'eval "$(mfa-login export --profile {_quoted(profile)})", or unset ' + " ".join(
-            KEY_VARIABLES[:5]
-        )
+        export = f'eval "$(mfa-login export --profile {_quoted(profile)})"'
+        return f"{export}, or {unset_command(CREDENTIAL_VARIABLES)}"
     if probe.access_key_id.startswith(LONG_TERM_PREFIX):
         if probe.session_token:
             return f"remove the session token from {probe.origin}"
