@@ -35,8 +35,8 @@ from mfa_session.rules.validity import (
     DEFAULT_MIN_REMAINING,
     min_remaining_minutes,
     renewal_margin,
-    session_expiration,
     session_seconds,
+    session_state,
 )
 from mfa_session.timefmt import format_expiration, format_remaining
 from mfa_session.visible import visible
@@ -230,14 +230,8 @@ def session_status(
     name: str, section: Mapping[str, str], now: datetime, minimum: timedelta, seconds: int
 ) -> ProfileStatus:
     """The rule of validity.py: "valid" exactly when a login would use the session as is."""
-    expiration = session_expiration(section, now)
-    if expiration is None:
-        return ProfileStatus(name, "no session", None)
-    left = expiration - now
-    if left <= timedelta(0):
-        return ProfileStatus(name, "expired", expiration)
-    expiring = left <= renewal_margin(minimum, seconds)
-    return ProfileStatus(name, "expiring" if expiring else "valid", expiration)
+    state, expiration = session_state(section, now, renewal_margin(minimum, seconds))
+    return ProfileStatus(name, state, expiration)
 
 
 def _print_lines(found: list[ProfileStatus], now: datetime, style: Style, out: TextIO) -> None:

@@ -70,8 +70,21 @@ from mfa_session.rules.profile_kinds import (
     takes_precedence,
 )
 from mfa_session.rules.regions import configured_region, region_for
-from mfa_session.rules.sections import LONG_TERM_PREFIX, LONG_TERM_SUFFIX, SESSION_PREFIX
-from mfa_session.rules.validity import DEFAULT_MIN_REMAINING, renewal_margin, session_seconds
+from mfa_session.rules.sections import (
+    LONG_TERM_PREFIX,
+    LONG_TERM_SUFFIX,
+    SESSION_PREFIX,
+    stored_expiration,
+)
+from mfa_session.rules.validity import (
+    DEFAULT_MIN_REMAINING,
+    EXPIRED,
+    EXPIRING,
+    LONGEST_AHEAD,
+    renewal_margin,
+    session_seconds,
+    session_state,
+)
 from mfa_session.timefmt import format_remaining, parse_expiration
 from mfa_session.usecases.login import key_in_file
 from mfa_session.usecases.session import ROLE_SUFFIX
@@ -652,29 +665,23 @@ def _session_end(
     now: datetime,
     renew: str,
 ) -> None:
-    """When the session in [profile] ends, against the margin a login renews it at."""
+    """When the session in [profile] ends, against the margin a login renews it at, by the
+    login's own rule (rules.validity.session_state)."""
     where = f"[{profile}]"
     shown = masked(section.get("aws_access_key_id", ""))
-    expiration = parse_expiration(section.get("expiration", "")) or parse_expiration(
-        section.get("x_security_token_expires", "")
-    )
-    if expiration is None:
-        found.add(
-            "credentials",
-            NOTE,
-            f"{where} holds the session {shown} without an expiration: when it ends is unknown",
-            renew + " --force",
-        )
-        return
-    left = expiration - now
     seconds = session_seconds(None, files.config.get(profile, {}).get("duration_seconds"))
     margin = renewal_margin(timedelta(minutes=DEFAULT_MIN_REMAINING), seconds)
+    state, expiration = session_state(section, now, margin)
+    if expiration is None:
+        _no_session(where, shown, section, found, now, renew)
+        return
+    left = expiration - now
     until = local_time(expiration, now)
-    if left <= timedelta(0):
+    if state == EXPIRED:
         found.add(
             "credentials", PROBLEM, f"the session {shown} in {where} expired at {until}", renew
         )
-    elif left <= margin:
+    elif state == EXPIRING:
         found.add(
             "credentials",
             NOTE,
@@ -687,6 +694,42 @@ def _session_end(
             OK,
             f"{where} holds the session {shown}, valid until {until} "
             f"({format_remaining(left)} left)",
+        )
+
+
+def _no_session(
+    where: str,
+    shown: str,
+    section: Mapping[str, str],
+    found: _Findings,
+    now: datetime,
+    renew: str,
+) -> None:
+    """A session the login does not count as one (it logs in again): why."""
+    stored = stored_expiration(section)
+    if stored is None:
+        found.add(
+            "credentials",
+            NOTE,
+            f"{where} holds the session {shown} without an expiration: when it ends is unknown",
+            renew + " --force",
+        )
+    elif stored - now > LONGEST_AHEAD:
+        found.add(
+            "credentials",
+            NOTE,
+            f"{where} holds the session {shown} with an expiration ({local_time(stored, now)}) "
+            "further ahead than any AWS session lasts: mfa-login does not trust it, and the "
+            "next login replaces it",
+            renew,
+        )
+    else:
+        found.add(
+            "credentials",
+            NOTE,
+            f"{where} holds the session {shown} without aws_session_token: mfa-login does not "
+            "count it as a session, and the next login replaces it",
+            renew,
         )
 
 

@@ -416,6 +416,100 @@ def test_session_expired_by_the_file(home: Home, emulator: Emulator) -> None:
     assert line.endswith("to fix: mfa-login --profile admin"), line
 
 
+def write_stored_session(home: Home, *lines: str) -> None:
+    """[admin] holding a session (with its long-term sibling) and the given expiry lines."""
+    home.credentials.write_text(
+        "[admin-long-term]\naws_access_key_id = AKIAEXAMPLEADMIN0000\n"
+        "aws_secret_access_key = long-term-secret\n\n"
+        "[admin]\naws_access_key_id = ASIAEXAMPLE0000000000\n"
+        "aws_secret_access_key = session-secret\naws_session_token = session-token\n"
+        + "".join(f"{line}\n" for line in lines),
+        encoding="utf-8",
+    )
+
+
+NO_VALID_SESSION = 11
+
+
+def status_code(emulator: Emulator, **env: str) -> int:
+    return mfa_login(
+        emulator, "status", "--profile", "admin", env=command_env(emulator, **env)
+    ).code
+
+
+def test_awsume_session_is_read_in_local_time_as_the_login_reads_it(
+    home: Home, emulator: Emulator
+) -> None:
+    """awsume writes `expiration` in the machine's local time (manager = awsume): doctor
+    read it as UTC and called a session valid for two more hours expired."""
+    from datetime import datetime, timedelta, timezone
+
+    west = timezone(timedelta(hours=-5))  # TZ=UTC+5 in POSIX spelling
+    end = (datetime.now(timezone.utc) + timedelta(hours=2)).astimezone(west)
+    write_stored_session(home, f"expiration = {end:%Y-%m-%d %H:%M:%S}", "manager = awsume")
+    run, lines = doctor(
+        home,
+        emulator,
+        ["session-secret", "session-token"],
+        "--profile",
+        "admin",
+        "--offline",
+        TZ="UTC+5",
+    )
+    assert run.code == 0, run.stdout
+    line = line_of(lines, "ok       credentials:")
+    assert line.startswith("ok       credentials: [admin] holds the session ASIA…0000, valid until")
+    assert "(2h00m left)" in line or "(1h59m left)" in line, line
+    assert status_code(emulator, TZ="UTC+5") == 0
+
+
+def test_earlier_of_expiration_and_x_security_token_expires_counts(
+    home: Home, emulator: Emulator
+) -> None:
+    """Both keys hold a time and they differ: the login takes the earlier one; doctor took
+    `expiration` and called an expired session valid."""
+    from datetime import datetime, timedelta, timezone
+
+    now = datetime.now(timezone.utc)
+    write_stored_session(
+        home,
+        f"expiration = {now + timedelta(hours=8):%Y-%m-%dT%H:%M:%SZ}",
+        f"x_security_token_expires = {now - timedelta(minutes=5):%Y-%m-%dT%H:%M:%S+00:00}",
+    )
+    run, lines = doctor(
+        home, emulator, ["session-secret", "session-token"], "--profile", "admin", "--offline"
+    )
+    assert run.code == PROBLEMS_FOUND, run.stdout
+    line = line_of(lines, "problem  credentials:")
+    assert line.startswith("problem  credentials: the session ASIA…0000 in [admin] expired at")
+    assert line.endswith("to fix: mfa-login --profile admin"), line
+    assert status_code(emulator) == NO_VALID_SESSION
+
+
+def test_expiration_further_ahead_than_any_aws_session_is_no_session(
+    home: Home, emulator: Emulator
+) -> None:
+    """An expiration 48 hours ahead was not written as AWS answered (36 h 15 min at most):
+    the login counts no session there and logs in again; doctor called it valid."""
+    from datetime import datetime, timedelta, timezone
+
+    end = datetime.now(timezone.utc) + timedelta(hours=48)
+    write_stored_session(home, f"expiration = {end:%Y-%m-%dT%H:%M:%SZ}")
+    run, lines = doctor(
+        home, emulator, ["session-secret", "session-token"], "--profile", "admin", "--offline"
+    )
+    assert run.code == 0, run.stdout
+    line = line_of(lines, "note     credentials:")
+    start = "note     credentials: [admin] holds the session ASIA…0000 with an expiration ("
+    assert line.startswith(start), line
+    assert line.endswith(
+        "further ahead than any AWS session lasts: mfa-login does not trust it, and the next "
+        "login replaces it (mfa-login --profile admin)"
+    ), line
+    assert not any(line.startswith("ok       credentials:") for line in lines)
+    assert status_code(emulator) == NO_VALID_SESSION
+
+
 def test_session_expired_by_aws_clock(home: Home, emulator: Emulator, secrets: list[str]) -> None:
     session = section_value(home, "admin", "aws_access_key_id")
     emulator.expire_session(session)
