@@ -674,6 +674,43 @@ def test_long_term_key_is_checked_where_the_login_takes_it_from_the_keyring(
     )
 
 
+def test_keyring_item_of_the_old_name_is_found_where_the_login_finds_it(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, disk_keyring: KeyringFile
+) -> None:
+    """An item an earlier version wrote (username = the profile alone), no key in the file:
+    the login takes that item (and renames it); doctor looked only under the new name and
+    said "no long-term key". doctor finds it and leaves it where it is."""
+    from mfa_session.adapters.keyring import SERVICE
+
+    write_config(home, f"[profile admin]\nmfa_serial = {aws_user.mfa_serials[0]}\n")
+    disk_keyring[(SERVICE, "admin")] = json.dumps(
+        {
+            "aws_access_key_id": aws_user.access_key_id,
+            "aws_secret_access_key": aws_user.secret_access_key,
+        }
+    )
+    keyring = keyring_variables(keyring_env(emulator))
+    shown = masked(aws_user.access_key_id)
+
+    run, lines = doctor(
+        home, emulator, [aws_user.secret_access_key], "--profile", "admin", **keyring
+    )
+
+    assert line_of(lines, "ok       long-term-key:") == (
+        f"ok       long-term-key: the long-term key {shown} of admin is in the OS keyring"
+    )
+    assert line_of(lines, "ok       aws-long-term-key:") == (
+        f"ok       aws-long-term-key: AWS accepts {shown} (the OS keyring): {aws_user.arn}"
+    )
+    assert not any(line.startswith("problem  long-term-key:") for line in lines)
+    assert list(disk_keyring) == [(SERVICE, "admin")]  # not renamed: doctor never writes
+    # [admin] holds no session yet: that is the one problem.
+    assert run.code == PROBLEMS_FOUND
+    assert line_of(lines, "problem  credentials:").startswith(
+        "problem  credentials: [admin] holds no credentials"
+    )
+
+
 @pytest.mark.parametrize(
     ("backend", "cause"),
     [
