@@ -59,6 +59,7 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
             vault=wiring.keyring_reader(),
             moved_key=lambda name: records.moved_key(credentials, name),
             origin=lambda section: written.origin(credentials, section),
+            remembered=wiring.devices().recall,
             identity=wiring.identity,
             clock=wiring.clock,
         )

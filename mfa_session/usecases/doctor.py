@@ -40,7 +40,7 @@ from mfa_session.errors import (
     SessionKeyAsLongTerm,
 )
 from mfa_session.interfaces import IdentityCheck, Vault
-from mfa_session.models import IdentityAnswer, KeySource, LongTermKey, MfaDevice, Probe
+from mfa_session.models import IdentityAnswer, KeySource, LongTermKey, Probe
 from mfa_session.output.render import local_time
 from mfa_session.rules.environment import (
     CREDENTIAL_VARIABLES,
@@ -86,7 +86,7 @@ from mfa_session.rules.validity import (
     session_state,
 )
 from mfa_session.timefmt import format_remaining, parse_expiration
-from mfa_session.usecases.login import key_in_file
+from mfa_session.usecases.login import key_in_file, named_device
 from mfa_session.usecases.session import ROLE_SUFFIX
 
 OK = "ok"
@@ -151,6 +151,7 @@ def examine(
     vault: Vault,
     moved_key: Callable[[str], str | None],
     origin: Origin,
+    remembered: Callable[[str], str | None],
     identity: Callable[[str], IdentityCheck],
     clock: Callable[[], datetime],
 ) -> DoctorReport:
@@ -159,7 +160,8 @@ def examine(
     `config_sections` is the config file as parsed, headers as written (for the header
     check); `vault` is where the login looks for a key first (nothing, for a profile that
     keeps its key in the file); `moved_key(profile)` the key id the state file says went
-    into the keyring; `identity(profile)` asks AWS with that profile's client settings.
+    into the keyring; `remembered(profile)` the device the state file remembers for it;
+    `identity(profile)` asks AWS with that profile's client settings.
     """
     profile, chosen_by = _chosen_profile(request.profile, environ)
     explicit = request.profile is not None
@@ -195,7 +197,7 @@ def examine(
             f"not asked: botocore builds no client for {unbuildable[0]} (see config above)",
         )
         return DoctorReport(profile, chosen_by, tuple(found.checks))
-    region = _region(profile, owner, files)
+    region = _region(profile, owner, files, remembered)
     _live_checks(probe, key, profile, owner, region, identity, renew, found)
     return DoctorReport(profile, chosen_by, tuple(found.checks))
 
@@ -824,13 +826,17 @@ def _setup(profile: str) -> str:
 # --- AWS ----------------------------------------------------------------------------------
 
 
-def _region(profile: str, owner: str, files: AwsSnapshot) -> str:
-    """The region a login of `owner` would ask (the partition of its MFA device)."""
+def _region(
+    profile: str, owner: str, files: AwsSnapshot, recall: Callable[[str], str | None]
+) -> str:
+    """The region a login of `owner` would ask: the partition of the device the login names
+    (mfa_serial, aws_mfa_device, the remembered choice); with none named, the region the
+    login asks IAM in."""
     configured = configured_region(profile, files.credentials, files.config) or configured_region(
         owner, files.credentials, files.config
     )
-    serial = files.config.get(owner, {}).get("mfa_serial", "").strip()
-    return region_for(configured, MfaDevice(serial) if serial else None)
+    named = named_device(owner, None, files, recall)
+    return region_for(configured, named[0] if named else None)
 
 
 def _live_checks(

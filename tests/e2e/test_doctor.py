@@ -565,6 +565,31 @@ def test_unknown_or_other_partition_key(home: Home, emulator: Emulator) -> None:
     assert "belongs to another partition" in line
 
 
+def test_device_named_only_in_the_long_term_section_sets_the_partition_asked(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    """A GovCloud device named only as aws_mfa_device in [admin-long-term] (aws-mfa's
+    layout), no region: the login asks us-gov-west-1, and doctor asked us-east-1 because it
+    read the partition from mfa_serial alone."""
+    home.credentials.write_text(
+        f"[admin-long-term]\naws_access_key_id = {aws_user.access_key_id}\n"
+        f"aws_secret_access_key = {aws_user.secret_access_key}\n"
+        "aws_mfa_device = arn:aws-us-gov:iam::123456789012:mfa/admin\n",
+        encoding="utf-8",
+    )
+    write_config(home, "[profile admin]\nduration_seconds = 3600\n")
+    key = aws_user.access_key_id
+
+    run, lines = doctor(home, emulator, [aws_user.secret_access_key], "--profile", "admin")
+
+    assert line_of(lines, "ok       aws-long-term-key:").startswith(
+        f"ok       aws-long-term-key: AWS accepts {masked(key)} ([admin-long-term])"
+    )
+    assert emulator.request_count(key, "GetCallerIdentity", "us-gov-west-1") == 1
+    assert emulator.request_count(key, "GetCallerIdentity") == 1
+    assert run.code == PROBLEMS_FOUND  # [admin] holds no session yet
+
+
 def test_wrong_secret_of_the_long_term_key(
     home: Home, emulator: Emulator, aws_user: EmulatedUser, secrets: list[str]
 ) -> None:
