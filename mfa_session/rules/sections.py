@@ -35,6 +35,9 @@ SESSION_PREFIX = "ASIA"
 LONG_TERM_SUFFIX = "-long-term"
 """aws-mfa's layout: the key of profile NAME lives in [NAME-long-term]."""
 
+ROLE_SUFFIX = "-role"
+"""Where --assume-role writes the role's credentials of profile NAME by default: [NAME-role]."""
+
 KEY_FIELDS = ("aws_access_key_id", "aws_secret_access_key")
 
 

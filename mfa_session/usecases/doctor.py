@@ -64,6 +64,7 @@ from mfa_session.rules.profile_kinds import (
     precedence_text,
     profile_kind,
     profile_names,
+    role_ways,
     sdk_differences,
     sso_session_gap,
     sso_session_text,
@@ -73,6 +74,7 @@ from mfa_session.rules.regions import configured_region, region_for
 from mfa_session.rules.sections import (
     LONG_TERM_PREFIX,
     LONG_TERM_SUFFIX,
+    ROLE_SUFFIX,
     SESSION_PREFIX,
     stored_expiration,
 )
@@ -87,7 +89,6 @@ from mfa_session.rules.validity import (
 )
 from mfa_session.timefmt import format_remaining, parse_expiration
 from mfa_session.usecases.login import key_in_file, named_device
-from mfa_session.usecases.session import ROLE_SUFFIX
 
 OK = "ok"
 PROBLEM = "problem"
@@ -551,11 +552,7 @@ def _config_checks(profile: str, files: AwsSnapshot, found: _Findings) -> bool:
 
 def _precedence_fix(profile: str, key: str, merged: Mapping[str, str]) -> str:
     if key == "role_arn":
-        source = merged.get("source_profile", "").strip()
-        ways = [f"mfa-login --profile {_quoted(profile)} --assume-role (into [{profile}-role])"]
-        if source and source != profile:
-            ways.append(f"log in its source_profile: mfa-login --profile {_quoted(source)}")
-        return ", or ".join(ways)
+        return ", or ".join(role_ways(profile, merged))
     return f"remove {key} from the profile, or keep mfa-login's session in another section"
 
 
