@@ -30,7 +30,7 @@ from mfa_session.output.style import Style
 from mfa_session.rules.files import AwsSnapshot, Sections, credentials_identity
 from mfa_session.rules.flags import profile_name, read_flags
 from mfa_session.rules.profile_kinds import profile_kind
-from mfa_session.rules.sections import LONG_TERM_SUFFIX
+from mfa_session.rules.sections import long_term_owner
 from mfa_session.rules.validity import (
     DEFAULT_MIN_REMAINING,
     min_remaining_minutes,
@@ -213,17 +213,17 @@ def report(
 def managed_profiles(
     credentials: Sections, config: Sections, written: Mapping[str, str], remembered: list[str]
 ) -> list[str]:
+    # [NAME-long-term] is NAME's key, never a profile of its own (rules.sections): the
+    # login's rule, so [-long-term] is a profile named "-long-term", not the key of "".
     names = set(written) | set(remembered)
     names.update(
-        section[: -len(LONG_TERM_SUFFIX)]
-        for section in credentials
-        if section.endswith(LONG_TERM_SUFFIX)
+        owner for section in credentials if (owner := long_term_owner(section)) is not None
     )
     for name, values in config.items():
         ours = values.get("mfa_serial") or values.get("mfa_code_command")
         if ours and profile_kind(name, credentials, config).loginable:
             names.add(name)
-    return sorted(name for name in names if not name.endswith(LONG_TERM_SUFFIX))
+    return sorted(name for name in names if long_term_owner(name) is None)
 
 
 def session_status(
