@@ -21,7 +21,7 @@ from configobj import ConfigObj
 
 from mfa_session.errors import FileNotSafe, UnwritableValue
 from mfa_session.models import LongTermCopy, SessionCredentials
-from mfa_session.rules.ini_layout import IniLayout, Line, Span, scan
+from mfa_session.rules.ini_layout import IniLayout, Line, Span
 from mfa_session.rules.sections import holds_long_term_key
 from mfa_session.store.refusals import refuse_target
 from mfa_session.timefmt import format_expiration
@@ -282,15 +282,14 @@ class Edit:
 
 
 def apply_session(
-    text: str,
+    layout: IniLayout,
     sections: Sections,
     target: str,
     session: SessionCredentials,
     keep_long_term_in: LongTermCopy | None,
 ) -> Edit:
-    """Put the session into `target` (botocore reads the file as `sections`), moving a
-    long-term key found there to `keep_long_term_in` first."""
-    layout = scan(text)
+    """Put the session into `target` of the text `layout` scanned (botocore reads it as
+    `sections`), moving a long-term key found there to `keep_long_term_in` first."""
     current = sections.get(target, {})
     move_to = keep_long_term_in.section if keep_long_term_in is not None else None
     refuse_target(target, current, move_to, sections.get(move_to, {}) if move_to else {})
@@ -317,7 +316,7 @@ def _moved_key(layout: IniLayout, source: str, current: Mapping[str, str]) -> di
 
 
 def remove_long_term(
-    text: str, sections: Sections, names: Sequence[str], access_key_id: str
+    layout: IniLayout, sections: Sections, names: Sequence[str], access_key_id: str
 ) -> Edit:
     """Drop the long-term key lines from each section of `names`; a section left with no key
     and no comment goes (unless a comment stands above its header)."""
@@ -328,5 +327,5 @@ def remove_long_term(
             )
     removal = dict.fromkeys(LONG_TERM_KEYS)
     edits = [SectionEdit(name, removal, drop_when_empty=True) for name in names]
-    new_text = edit_text(scan(text), edits)
+    new_text = edit_text(layout, edits)
     return Edit(new_text, {}, {name: LONG_TERM_KEYS for name in names}, tuple(names))

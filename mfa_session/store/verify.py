@@ -25,12 +25,10 @@ def botocore_view(path: Path) -> Sections:
     return raw_config_parse(str(path), parse_subsections=False)
 
 
-def verify_edit(
-    real: Path, before: Sections, old_text: str, new_file: Path, new_text: str, edit: Edit
-) -> None:
-    """Refuse unless botocore reads the new file as the old one plus exactly our keys, every
-    comment stays, and the text outside our sections is the old text."""
-    old = scan(old_text)
+def verify_edit(real: Path, before: Sections, old: IniLayout, new_file: Path, edit: Edit) -> None:
+    """Refuse unless botocore reads the new file (`edit.text`, written to `new_file`) as the
+    old one (`before`, whose text `old` scanned) plus exactly our keys, every comment stays,
+    and the text outside our sections is the old text."""
     try:
         after = botocore_view(new_file)
     except ConfigParseError as err:
@@ -38,7 +36,7 @@ def verify_edit(
             path=real, line=error_line(err), construct="the edited file would not parse"
         ) from err
     _check_values(real, old, before, after, edit)
-    new = scan(new_text)
+    new = scan(edit.text)
     _check_comments(real, old, new)
     _check_outside(real, old, new, edit.ours)
 

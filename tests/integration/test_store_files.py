@@ -21,6 +21,7 @@ from mfa_session.errors import (
 )
 from mfa_session.exit_codes import ExitCode
 from mfa_session.models import KeySource, LongTermKey, SessionCredentials
+from mfa_session.rules.ini_layout import scan
 from mfa_session.store.credentials import CredentialsStore
 from mfa_session.store.edit import Edit
 from mfa_session.store.verify import botocore_view, verify_edit
@@ -238,7 +239,7 @@ def _verify(tmp_path: Path, old: str, new: str, edit: Edit | None = None) -> Non
     edited = tmp_path / "edited"
     edited.write_bytes(new.encode())
     edit = edit or Edit(new, {}, {}, ())
-    verify_edit(real, botocore_view(real), old, edited, new, edit)
+    verify_edit(real, botocore_view(real), scan(old), edited, edit)
 
 
 def test_verification_names_a_changed_value_and_its_line(tmp_path: Path) -> None:
