@@ -49,7 +49,7 @@ from mfa_session.errors import (
     WriteFailed,
 )
 from mfa_session.models import LongTermCopy, LongTermKey, SessionCredentials, WriteReport
-from mfa_session.rules.files import ini_text, parse_ini
+from mfa_session.rules.files import Sections, ini_text, parse_ini
 from mfa_session.rules.regular import read_regular
 from mfa_session.store.files import (
     PRIVATE_DIR,
@@ -70,7 +70,6 @@ if TYPE_CHECKING:
     from mfa_session.rules.ini_layout import IniLayout
     from mfa_session.store.edit import Edit
 
-Sections = dict[str, dict[str, str]]
 Change = Callable[["IniLayout", Sections], "Edit"]
 """An edit of the file's text, given the text as scanned and the file as botocore reads it."""
 

@@ -21,6 +21,7 @@ from configobj import ConfigObj
 
 from mfa_session.errors import FileNotSafe, UnwritableValue
 from mfa_session.models import LongTermCopy, SessionCredentials
+from mfa_session.rules.files import Sections
 from mfa_session.rules.ini_layout import IniLayout, Line, Span
 from mfa_session.rules.sections import holds_long_term_key
 from mfa_session.store.refusals import refuse_target
@@ -39,8 +40,6 @@ LONG_TERM_KEYS = ("aws_access_key_id", "aws_secret_access_key")
 # SDK end a value at " #" or " ;"), no quote (aws-sdk-go-v2 strips quotes), nothing that a
 # parser could take for an escape. AWS's key ids, secrets, tokens and our times fit it.
 _PLAIN_VALUE = re.compile(r"[A-Za-z0-9+/=_.:@-]+")
-
-Sections = dict[str, dict[str, str]]
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,9 @@ from botocore.configloader import raw_config_parse
 from botocore.exceptions import ConfigParseError
 
 from mfa_session.errors import UnkeepableConstruct
+from mfa_session.rules.files import Sections
 from mfa_session.rules.ini_layout import IniLayout, Line, scan
 from mfa_session.store.edit import Edit
-
-Sections = dict[str, dict[str, str]]
 
 
 def botocore_view(path: Path) -> Sections:
