@@ -13,8 +13,10 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from mfa_session.rules.files import Sections
 from mfa_session.rules.ini_layout import scan
 from mfa_session.store.credentials import CredentialsStore
+from mfa_session.store.files import TEMP_SUFFIX
 from tests.fakes import FakeAws, is_whole_session
 
 DEVICE = "arn:aws:iam::123456789012:mfa/work"
@@ -33,10 +35,6 @@ def fresh_code() -> str:
         if code not in _ISSUED:
             _ISSUED.add(code)
             return code
-
-
-TEMP_SUFFIX = ".mfa-login.tmp"
-Sections = dict[str, dict[str, str]]
 
 
 def store_aws() -> FakeAws:
