@@ -153,14 +153,11 @@ def outside_parts(raw: bytes, ours: tuple[str, ...]) -> list[str]:
     """The text of the file outside the sections `ours`, cut where one of them stands (as
     botocore's parser finds them), each piece without the line break and blank lines at its
     end; empty pieces left out."""
-    layout = scan(raw.decode("utf-8"))
     pieces = [""]
-    lines = layout.lines
-    for index, line in enumerate(lines):
-        in_ours = line.section in ours and any(
-            span.name in ours and span.first <= index < span.end for span in layout.spans
-        )
-        if in_ours:
+    # A line's section is the header above it (None before the first): the scan's spans
+    # of `ours` hold exactly the lines whose section is one of `ours`.
+    for line in scan(raw.decode("utf-8")).lines:
+        if line.section in ours:
             if pieces[-1]:
                 pieces.append("")
             continue
