@@ -135,12 +135,13 @@ def _bytes(lines: list[Line], loose: bool) -> str:
     return "".join(line.raw for line in kept[:-1]) + (kept[-1].text if kept else "")
 
 
-def line_of(layout: IniLayout, section: str, key: str | None = None) -> int:
+def line_of(layout: IniLayout, section: str, key: str) -> int:
+    """The line of `key` in [section], else of the section's header, else 1."""
     span = layout.span(section)
     if span is None:
         return 1
     for line in layout.lines[span.first : span.end]:
-        if key is not None and line.kind == "option" and line.key == key:
+        if line.kind == "option" and line.key == key:
             return line.number
     return layout.lines[span.first].number
 
