@@ -123,14 +123,12 @@ def ini_text(path: str | os.PathLike[str], data: bytes) -> str:
     return text
 
 
-def _unreadable(path: str | os.PathLike[str], err: Exception) -> Exception:
+def _unreadable(path: str | os.PathLike[str], err: OSError) -> Exception:
     from mfa_session.errors import UnreadableFile  # only on failure: errors loads typing
 
-    # The first line only: configparser's later lines quote the file, secrets included.
-    reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-    if isinstance(err, OSError) and err.strerror:
-        reason = err.strerror
-    return UnreadableFile(path=path, reason=reason)
+    # The system's words (os.stat, os.open and os.read always give them); else the first line.
+    fallback = str(err).splitlines()[0] if str(err) else type(err).__name__
+    return UnreadableFile(path=path, reason=err.strerror or fallback)
 
 
 def _credentials_bytes(path: str | os.PathLike[str]) -> bytes | None:
