@@ -276,8 +276,12 @@ class Edit:
     """Section -> keys this edit set, with the values botocore must read back."""
     removed: Mapping[str, tuple[str, ...]]
     """Section -> keys this edit removed."""
-    ours: tuple[str, ...]
-    """The sections it wrote: everything outside them stays byte for byte."""
+
+    @property
+    def ours(self) -> tuple[str, ...]:
+        """The sections it wrote (set or removed keys in): everything outside them stays
+        byte for byte."""
+        return tuple(dict.fromkeys([*self.written, *self.removed]))
 
 
 def apply_session(
@@ -300,7 +304,7 @@ def apply_session(
     values = session_values(session, current)
     edits.insert(0, SectionEdit(target, values))
     written[target] = values
-    return Edit(edit_text(layout, edits), written, {}, tuple(written))
+    return Edit(edit_text(layout, edits), written, {})
 
 
 def _moved_key(layout: IniLayout, source: str, current: Mapping[str, str]) -> dict[str, Value]:
@@ -327,4 +331,4 @@ def remove_long_term(
     removal = dict.fromkeys(LONG_TERM_KEYS)
     edits = [SectionEdit(name, removal, drop_when_empty=True) for name in names]
     new_text = edit_text(layout, edits)
-    return Edit(new_text, {}, {name: LONG_TERM_KEYS for name in names}, tuple(names))
+    return Edit(new_text, {}, {name: LONG_TERM_KEYS for name in names})
