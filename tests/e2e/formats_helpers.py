@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -20,6 +21,47 @@ def shell_env(emulator: Emulator, **extra: str) -> dict[str, str]:
     env = command_env(emulator, AWS_DEFAULT_REGION="us-east-1", **extra)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '/usr/bin:/bin')}"
     return env
+
+
+def run_captured(
+    argv: list[str],
+    env: dict[str, str],
+    *,
+    stdin: str | None = None,
+    cwd: Path | None = None,
+    timeout: int = 60,
+) -> subprocess.CompletedProcess[str]:
+    """`argv` run to its end in `env`, its stdout and stderr kept as text; the exit code is
+    the caller's to check."""
+    return subprocess.run(
+        argv,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def aws_cli(emulator: Emulator, *args: str) -> subprocess.CompletedProcess[str]:
+    """The AWS CLI (`aws ARGS`) in the isolated shell environment, against the emulator."""
+    return run_captured([AWS, *args], shell_env(emulator))
+
+
+# How each shell loads `mfa-login export --profile admin`: its command line up to the script,
+# then the script's first line.
+EVAL_SH = 'eval "$(mfa-login export --profile admin)"'
+SHELLS_LOADING_EXPORT = {
+    "bash": (["bash", "--norc", "-c"], EVAL_SH),
+    "zsh": (["zsh", "-f", "-c"], EVAL_SH),
+    "dash": (["dash", "-c"], EVAL_SH),
+    "fish": (
+        ["fish", "--no-config", "-c"],
+        "mfa-login export --profile admin --format fish | source",
+    ),
+}
 
 
 def configured(home: Home, user: EmulatedUser, extra_config: str = "") -> None:

@@ -55,6 +55,29 @@ def mfa_login(
     return Run(done.returncode, done.stdout, done.stderr)
 
 
+def login_with_code_argument(
+    emulator: Emulator,
+    user: EmulatedUser,
+    *command: str,
+    tail: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> Run:
+    """`mfa-login [COMMAND] --profile admin --device SERIAL --code CODE [TAIL]`: admin's login
+    with the user's first device and the current code on the command line."""
+    return mfa_login(
+        emulator,
+        *command,
+        "--profile",
+        "admin",
+        "--device",
+        user.mfa_serials[0],
+        "--code",
+        user.code(),
+        *tail,
+        env=env,
+    )
+
+
 def spawn(emulator: Emulator, *args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
     """`mfa-login` in a real pseudo-terminal, 100x30, as a person's shell runs it."""
     return pexpect.spawn(

@@ -11,7 +11,13 @@ import pytest
 
 from mfa_session import cli
 from tests.conftest import Home
-from tests.e2e.helpers import mfa_login, sections, write_config, write_long_term
+from tests.e2e.helpers import (
+    login_with_code_argument,
+    mfa_login,
+    sections,
+    write_config,
+    write_long_term,
+)
 from tests.emulator import EmulatedUser, Emulator
 
 pytestmark = pytest.mark.e2e
@@ -47,18 +53,8 @@ def test_code_on_export_exec_and_credential_process_is_the_code_not_code_command
     """`mfa-login export --code 123456` was read as --code-command 123456 (exit 12): the
     session commands take the login's --code, and say that ps shows it."""
     write_long_term(home, "admin", aws_user, layout="long-term")
-    tail = ["--", "sh", "-c", 'echo "$AWS_ACCESS_KEY_ID"'] if command == ["exec"] else []
-    run = mfa_login(
-        emulator,
-        *command,
-        "--profile",
-        "admin",
-        "--device",
-        aws_user.mfa_serials[0],
-        "--code",
-        aws_user.code(),
-        *tail,
-    )
+    tail = ("--", "sh", "-c", 'echo "$AWS_ACCESS_KEY_ID"') if command == ["exec"] else ()
+    run = login_with_code_argument(emulator, aws_user, *command, tail=tail)
     assert run.code == 0, run.stderr
     assert prints in run.stdout
     assert CODE_IN_PS in run.stderr

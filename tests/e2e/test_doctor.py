@@ -79,6 +79,11 @@ def doctor(
     return run, run.stdout.splitlines()
 
 
+def keyring_variables(env: dict[str, str]) -> dict[str, str]:
+    """The variables of a keyring_env that choose the test keyring backend, for doctor()."""
+    return {name: env[name] for name in ("PYTHON_KEYRING_BACKEND", "PYTHONPATH")}
+
+
 def line_of(lines: list[str], start: str) -> str:
     found = [line for line in lines if line.startswith(start)]
     assert len(found) == 1, "\n".join(lines)
@@ -546,10 +551,7 @@ def test_long_term_key_is_checked_where_the_login_takes_it_from_the_keyring(
     assert len(disk_keyring) == 1
     assert aws_user.secret_access_key not in home.credentials.read_text(encoding="utf-8")
     secrets = [aws_user.secret_access_key, aws_user.seed()]
-    keyring = {
-        "PYTHON_KEYRING_BACKEND": env["PYTHON_KEYRING_BACKEND"],
-        "PYTHONPATH": env["PYTHONPATH"],
-    }
+    keyring = keyring_variables(env)
     shown = masked(aws_user.access_key_id)
 
     run, lines = doctor(home, emulator, secrets, "--profile", "admin", **keyring)
@@ -607,7 +609,7 @@ def test_keyring_that_cannot_be_read_while_the_file_holds_the_key_is_a_note(
     takes it there, so a keyring that cannot be read is a note, and AWS is asked with the
     file's key."""
     env = keyring_env(emulator, f"tests.keyring_backends.{backend}")
-    keyring = {name: env[name] for name in ("PYTHON_KEYRING_BACKEND", "PYTHONPATH")}
+    keyring = keyring_variables(env)
     run, lines = doctor(home, emulator, secrets, "--profile", "admin", **keyring)
     assert run.code == 0, run.stdout
     assert line_of(lines, "note     long-term-key:") == (

@@ -14,7 +14,15 @@ import pytest
 
 from tests.conftest import Home
 from tests.e2e.formats_helpers import shell_env
-from tests.e2e.helpers import MFA_LOGIN, Run, command_env, mfa_login, sections, write_long_term
+from tests.e2e.helpers import (
+    MFA_LOGIN,
+    Run,
+    command_env,
+    login_with_code_argument,
+    mfa_login,
+    sections,
+    write_long_term,
+)
 from tests.emulator import EmulatedUser, Emulator
 from tests.fault_proxy import (
     PROXY_ERROR_PAGE,
@@ -35,17 +43,7 @@ def prepared(home: Home, user: EmulatedUser) -> bytes:
 
 
 def login(emulator: Emulator, user: EmulatedUser, *args: str, **env: str) -> Run:
-    return mfa_login(
-        emulator,
-        "--profile",
-        "admin",
-        "--device",
-        user.mfa_serials[0],
-        "--code",
-        user.code(),
-        *args,
-        env=command_env(emulator, **env),
-    )
+    return login_with_code_argument(emulator, user, tail=args, env=command_env(emulator, **env))
 
 
 def the_line(run: Run) -> str:
@@ -217,14 +215,9 @@ def test_bad_endpoint_url_in_the_config_file_is_named_by_its_error_class(
     before = prepared(home, aws_user)
     home.config.write_text("[profile admin]\nendpoint_url = not a url\n", encoding="utf-8")
 
-    run = mfa_login(
+    run = login_with_code_argument(
         emulator,
-        "--profile",
-        "admin",
-        "--device",
-        aws_user.mfa_serials[0],
-        "--code",
-        aws_user.code(),
+        aws_user,
         # Without AWS_ENDPOINT_URL; were the config's URL taken, AWS's own endpoint would be
         # asked: through a proxy nowhere, so the test never reaches the network.
         env={

@@ -20,7 +20,7 @@ import pytest
 from mfa_session.adapters.keyring import SERVICE, item_name
 from mfa_session.adapters.state_file import KeyringRecords, StateFile, state_path
 from tests.conftest import Home
-from tests.e2e.helpers import command_env, mfa_login, write_config, write_long_term
+from tests.e2e.helpers import Run, command_env, mfa_login, write_config, write_long_term
 from tests.emulator import EmulatedUser, Emulator
 from tests.keyring_backends import DISK, SESSION_ONLY, KeyringFile
 
@@ -79,6 +79,29 @@ def long_term_text(user: EmulatedUser) -> str:
     )
 
 
+def move_admin_key(
+    home: Home, emulator: Emulator, user: EmulatedUser, code: str | None = None
+) -> None:
+    """admin's key written under [admin-long-term], then moved into the keyring by setup."""
+    write_long_term(home, "admin", user, layout="long-term")
+    done, err = setup(emulator, user, code=code)
+    assert done == 0, err
+
+
+def forced_login(emulator: Emulator, user: EmulatedUser, *extra: str, backend: str = DISK) -> Run:
+    """A login of admin past its still-valid session (--force) with the next step's code."""
+    return mfa_login(
+        emulator,
+        "--profile",
+        "admin",
+        "--force",
+        *extra,
+        "--code",
+        user.next_code(),
+        env=keyring_env(emulator, backend=backend),
+    )
+
+
 # --- one item per profile and credentials file ---------------------------------------------
 
 
@@ -119,15 +142,7 @@ def test_two_credentials_files_with_one_profile_name_keep_two_keyring_items(
 
     # Each file's login signs with its own key.
     emulator.reset_counts()
-    run = mfa_login(
-        emulator,
-        "--profile",
-        "admin",
-        "--force",
-        "--code",
-        aws_user.next_code(),
-        env=keyring_env(emulator),
-    )
+    run = forced_login(emulator, aws_user)
     assert run.code == 0, run.stderr
     assert emulator.request_count(aws_user.access_key_id, "GetSessionToken") == 1
     assert emulator.request_count(second.access_key_id) == 0
@@ -139,9 +154,7 @@ def test_setup_without_a_terminal_never_replaces_an_item_holding_another_key(
     """Regression: `setup` stored the file's key over the item of an earlier one, without a
     word; that earlier key, maybe its only copy, was gone. Refused before AWS is asked."""
     second = emulator.create_user(f"{aws_user.name}-b")
-    write_long_term(home, "admin", aws_user, layout="long-term")
-    code, err = setup(emulator, aws_user)
-    assert code == 0, err
+    move_admin_key(home, emulator, aws_user)
     with home.credentials.open("a", encoding="utf-8") as handle:
         handle.write("\n" + long_term_text(second))
     before = home.credentials.read_bytes()
@@ -164,9 +177,7 @@ def test_setup_on_a_terminal_asks_before_replacing_an_item_holding_another_key(
     home: Home, emulator: Emulator, aws_user: EmulatedUser, disk_keyring: KeyringFile
 ) -> None:
     second = emulator.create_user(f"{aws_user.name}-b")
-    write_long_term(home, "admin", aws_user, layout="long-term")
-    code, err = setup(emulator, aws_user)
-    assert code == 0, err
+    move_admin_key(home, emulator, aws_user)
     with home.credentials.open("a", encoding="utf-8") as handle:
         handle.write("\n" + long_term_text(second))
     question = f"The OS keyring already holds the long-term key {aws_user.access_key_id} for admin"
@@ -289,15 +300,7 @@ def test_the_backup_keeps_the_key_until_a_later_login_reads_it_from_the_keyring(
     assert state(home)["backup_keeps"] == {credentials: [aws_user.access_key_id]}
 
     # The next run that reads the key from the keyring is the proof: the copy goes.
-    run = mfa_login(
-        emulator,
-        "--profile",
-        "admin",
-        "--force",
-        "--code",
-        aws_user.next_code(),
-        env=keyring_env(emulator),
-    )
+    run = forced_login(emulator, aws_user)
 
     assert run.code == 0, run.stderr
     assert aws_user.secret_access_key not in backup.read_text(encoding="utf-8")
@@ -315,22 +318,11 @@ def test_a_key_moved_to_an_unreachable_keyring_is_said_as_such(
     """Regression: over SSH (no D-Bus) the login said "profile admin has no long-term key: put
     aws_access_key_id ... under [admin-long-term]" (exit 3), telling the person to put the key
     back in plain text, and --debug said nothing about the keyring."""
-    write_long_term(home, "admin", aws_user, layout="long-term")
-    code, err = setup(emulator, aws_user, code=aws_user.code())
-    assert code == 0, err
+    move_admin_key(home, emulator, aws_user, code=aws_user.code())
     assert disk_keyring  # the key is there; this machine's next session cannot reach it
     emulator.reset_counts()
 
-    run = mfa_login(
-        emulator,
-        "--profile",
-        "admin",
-        "--force",
-        "--debug",
-        "--code",
-        aws_user.next_code(),
-        env=keyring_env(emulator, backend="keyring.backends.fail.Keyring"),
-    )
+    run = forced_login(emulator, aws_user, "--debug", backend="keyring.backends.fail.Keyring")
 
     assert run.code == 8, run.stderr
     assert (
@@ -347,20 +339,10 @@ def test_a_key_moved_to_an_unreachable_keyring_is_said_as_such(
 def test_a_keyring_that_lost_the_item_names_the_backup_copy(
     home: Home, emulator: Emulator, aws_user: EmulatedUser, disk_keyring: KeyringFile
 ) -> None:
-    write_long_term(home, "admin", aws_user, layout="long-term")
-    code, err = setup(emulator, aws_user, code=aws_user.code())
-    assert code == 0, err
+    move_admin_key(home, emulator, aws_user, code=aws_user.code())
     del disk_keyring[item_of(home.credentials, "admin")]  # a keyring reset, say
 
-    run = mfa_login(
-        emulator,
-        "--profile",
-        "admin",
-        "--force",
-        "--code",
-        aws_user.next_code(),
-        env=keyring_env(emulator),
-    )
+    run = forced_login(emulator, aws_user)
 
     assert run.code == 8, run.stderr
     item = item_of(home.credentials, "admin")[1]

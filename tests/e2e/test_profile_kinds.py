@@ -7,13 +7,12 @@ alone) do not stop it."""
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pexpect
 import pytest
 
 from tests.conftest import Home
-from tests.e2e.formats_helpers import AWS, shell_env
+from tests.e2e.formats_helpers import aws_cli, run_captured, shell_env
 from tests.e2e.helpers import mfa_login, spawn, write_config, write_long_term
 from tests.emulator import EmulatedUser, Emulator
 
@@ -153,14 +152,7 @@ def test_a_setting_botocore_reads_after_the_credentials_file_does_not_stop_the_l
     )
     run = mfa_login(emulator, "--profile", "admin", "--code", aws_user.code())
     assert run.code == 0, run.stderr
-    cli = subprocess.run(
-        [AWS, "--profile", "admin", "sts", "get-caller-identity", "--output", "json"],
-        capture_output=True,
-        text=True,
-        env=shell_env(emulator),
-        timeout=60,
-        check=False,
-    )
+    cli = aws_cli(emulator, "--profile", "admin", "sts", "get-caller-identity", "--output", "json")
     assert cli.returncode == 0, cli.stderr
     assert json.loads(cli.stdout)["Arn"] == aws_user.arn
 
@@ -177,14 +169,10 @@ def test_login_says_when_exported_keys_would_be_used_instead(
         AWS_ACCESS_KEY_ID=other.access_key_id,
         AWS_SECRET_ACCESS_KEY=other.secret_access_key,
     )
-    done = subprocess.run(
+    done = run_captured(
         ["mfa-login", "--profile", "admin", "--device", aws_user.mfa_serials[0]],
-        input=aws_user.code() + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
+        env,
+        stdin=aws_user.code() + "\n",
     )
     assert done.returncode == 0, done.stderr
     masked = f"{other.access_key_id[:4]}…{other.access_key_id[-4:]}"
@@ -202,14 +190,10 @@ def test_login_says_when_aws_default_profile_names_another_profile(
 ) -> None:
     write_long_term(home, "admin", aws_user, layout="long-term")
     env = shell_env(emulator, AWS_DEFAULT_PROFILE="old", AWS_PROFILE="admin")
-    done = subprocess.run(
+    done = run_captured(
         ["mfa-login", "--device", aws_user.mfa_serials[0], "--profile", "admin"],
-        input=aws_user.code() + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
+        env,
+        stdin=aws_user.code() + "\n",
     )
     assert done.returncode == 0, done.stderr
     assert (
@@ -262,14 +246,7 @@ def test_sso_session_without_its_section_stops_the_login_before_a_code(
     assert (home.credentials.read_bytes(), home.config.read_bytes()) == before
 
     # What the rule follows: the AWS CLI itself refuses the profile, whatever its keys.
-    cli = subprocess.run(
-        [AWS, "--profile", "admin", "sts", "get-caller-identity"],
-        capture_output=True,
-        text=True,
-        env=shell_env(emulator),
-        timeout=60,
-        check=False,
-    )
+    cli = aws_cli(emulator, "--profile", "admin", "sts", "get-caller-identity")
     assert cli.returncode != 0
     assert 'The profile "admin" is configured to use the SSO token provider' in cli.stderr
 

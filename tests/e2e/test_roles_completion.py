@@ -10,11 +10,21 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Home
-from tests.e2e.formats_helpers import AWS, configured, shell_env
+from tests.e2e.formats_helpers import aws_cli, configured, run_captured, shell_env
 from tests.e2e.helpers import mfa_login, sections, write_config
 from tests.emulator import EmulatedUser, Emulator
 
 pytestmark = pytest.mark.e2e
+
+
+def in_shell(
+    emulator: Emulator, shell: list[str], script: str, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`script` run by `shell` (its command line up to the script) with our venv on PATH."""
+    return run_captured([*shell, script], shell_env(emulator), cwd=cwd)
+
+
+FISH_COMPLETES_PROFILE = "mfa-login completion fish | source\ncomplete -C 'mfa-login --profile '\n"
 
 
 def test_assume_role_writes_the_role_and_reuses_it_while_valid(
@@ -41,13 +51,8 @@ def test_assume_role_writes_the_role_and_reuses_it_while_valid(
     assert written["admin"]["aws_access_key_id"].startswith("ASIA")  # the MFA session
     assert written["admin-role"]["aws_access_key_id"].startswith("ASIA")
     assert written["admin-role"]["aws_access_key_id"] != written["admin"]["aws_access_key_id"]
-    cli = subprocess.run(
-        [AWS, "sts", "get-caller-identity", "--profile", "admin-role", "--output", "json"],
-        capture_output=True,
-        text=True,
-        env=shell_env(emulator),
-        timeout=60,
-        check=False,
+    cli = aws_cli(
+        emulator, "sts", "get-caller-identity", "--profile", "admin-role", "--output", "json"
     )
     assert cli.returncode == 0, cli.stderr
     assert json.loads(cli.stdout)["Arn"].endswith(
@@ -112,14 +117,7 @@ def test_bash_completion_loads_and_completes(home: Home, emulator: Emulator) -> 
         "COMP_WORDS=(mfa-login exec -- aw); COMP_CWORD=3; _mfa_login mfa-login aw --\n"
         'echo "${COMPREPLY[*]}"\n'
     )
-    done = subprocess.run(
-        ["bash", "--norc", "-c", script],
-        capture_output=True,
-        text=True,
-        env=shell_env(emulator),
-        timeout=60,
-        check=False,
-    )
+    done = in_shell(emulator, ["bash", "--norc", "-c"], script)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     lines = done.stdout.splitlines()
@@ -145,14 +143,7 @@ def test_zsh_completion_loads_and_completes(home: Home, emulator: Emulator) -> N
         "COMP_WORDS=(mfa-login export --fo); COMP_CWORD=2; _mfa_login mfa-login --fo export\n"
         'echo "${COMPREPLY[*]}"\n'
     )
-    done = subprocess.run(
-        ["zsh", "-f", "-c", script],
-        capture_output=True,
-        text=True,
-        env=shell_env(emulator),
-        timeout=60,
-        check=False,
-    )
+    done = in_shell(emulator, ["zsh", "-f", "-c"], script)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     first, second = done.stdout.splitlines()
@@ -170,14 +161,7 @@ def test_fish_completion_loads_and_completes(home: Home, emulator: Emulator) -> 
         "echo ---\n"
         "complete -C 'mfa-login exec --profile '\n"
     )
-    done = subprocess.run(
-        ["fish", "--no-config", "-c", script],
-        capture_output=True,
-        text=True,
-        env=shell_env(emulator),
-        timeout=60,
-        check=False,
-    )
+    done = in_shell(emulator, ["fish", "--no-config", "-c"], script)
     assert done.returncode == 0, done.stderr
     first, second = done.stdout.split("---\n")
     assert sorted(line.split("\t")[0] for line in first.splitlines()) == ["exec", "export"]
@@ -238,14 +222,11 @@ def test_completing_a_profile_named_like_code_runs_nothing_and_offers_it_literal
 ) -> None:
     folder = hostile_profiles(home, tmp_path)
     name = "bash" if shell[0] == "bash" else "zsh"
-    done = subprocess.run(
-        [*shell, f'eval "$(mfa-login completion {name})" || exit 3\n{COMPLETE_NAMES}'],
-        capture_output=True,
-        text=True,
-        env=shell_env(emulator),
-        cwd=folder,
-        timeout=60,
-        check=False,
+    done = in_shell(
+        emulator,
+        shell,
+        f'eval "$(mfa-login completion {name})" || exit 3\n{COMPLETE_NAMES}',
+        folder,
     )
 
     assert done.returncode == 0, done.stderr
@@ -265,20 +246,7 @@ def test_fish_completes_a_profile_named_like_code_literally(
     home: Home, emulator: Emulator, tmp_path: Path
 ) -> None:
     folder = hostile_profiles(home, tmp_path)
-    done = subprocess.run(
-        [
-            "fish",
-            "--no-config",
-            "-c",
-            "mfa-login completion fish | source\ncomplete -C 'mfa-login --profile '\n",
-        ],
-        capture_output=True,
-        text=True,
-        env=shell_env(emulator),
-        cwd=folder,
-        timeout=60,
-        check=False,
-    )
+    done = in_shell(emulator, ["fish", "--no-config", "-c"], FISH_COMPLETES_PROFILE, folder)
     assert done.returncode == 0, done.stderr
     assert list(folder.iterdir()) == []
     assert sorted(line.split("\t")[0] for line in done.stdout.splitlines()) == sorted(HOSTILE_NAMES)
@@ -317,14 +285,7 @@ def test_profile_completion_offers_every_profile_the_files_define(
         "COMP_WORDS=(mfa-login export --profile d); COMP_CWORD=3\n"
         '_mfa_login mfa-login d --profile; echo "${COMPREPLY[*]}"\n'
     )
-    done = subprocess.run(
-        [*shell, script],
-        capture_output=True,
-        text=True,
-        env=shell_env(emulator),
-        timeout=60,
-        check=False,
-    )
+    done = in_shell(emulator, shell, script)
     assert done.returncode == 0, done.stderr
     every, with_d = done.stdout.splitlines()
     assert sorted(every.split()) == EVERY_PROFILE
@@ -336,18 +297,6 @@ def test_fish_profile_completion_offers_every_profile_the_files_define(
     home: Home, emulator: Emulator
 ) -> None:
     unmanaged_profiles(home)
-    done = subprocess.run(
-        [
-            "fish",
-            "--no-config",
-            "-c",
-            "mfa-login completion fish | source\ncomplete -C 'mfa-login --profile '\n",
-        ],
-        capture_output=True,
-        text=True,
-        env=shell_env(emulator),
-        timeout=60,
-        check=False,
-    )
+    done = in_shell(emulator, ["fish", "--no-config", "-c"], FISH_COMPLETES_PROFILE)
     assert done.returncode == 0, done.stderr
     assert sorted(line.split("\t")[0] for line in done.stdout.splitlines()) == EVERY_PROFILE

@@ -16,7 +16,7 @@ import pytest
 from dotenv import dotenv_values
 
 from tests.conftest import Home
-from tests.e2e.formats_helpers import AWS, shell_env
+from tests.e2e.formats_helpers import AWS, SHELLS_LOADING_EXPORT, shell_env
 from tests.e2e.helpers import MFA_LOGIN, write_config, write_long_term
 from tests.e2e.test_export_quoting import powershell_assignments
 from tests.emulator import EmulatedUser, Emulator
@@ -123,19 +123,7 @@ def test_exec_sets_no_region_when_no_profile_names_one(
         assert json.loads(dumped.stdout) == dict.fromkeys(REGIONS)
 
 
-EVAL_SH = 'eval "$(mfa-login export --profile admin)"'
-SHELLS = {
-    "bash": (["bash", "--norc", "-c"], EVAL_SH),
-    "zsh": (["zsh", "-f", "-c"], EVAL_SH),
-    "dash": (["dash", "-c"], EVAL_SH),
-    "fish": (
-        ["fish", "--no-config", "-c"],
-        "mfa-login export --profile admin --format fish | source",
-    ),
-}
-
-
-@pytest.mark.parametrize("shell", sorted(SHELLS))
+@pytest.mark.parametrize("shell", sorted(SHELLS_LOADING_EXPORT))
 def test_export_sets_the_profiles_region_in_every_shell(
     home: Home, emulator: Emulator, aws_user: EmulatedUser, shell: str
 ) -> None:
@@ -144,7 +132,7 @@ def test_export_sets_the_profiles_region_in_every_shell(
     admin_in(home, aws_user, admin_region="eu-west-1", default_region="us-west-2")
     env = environment(emulator)
     run(env, "--profile", "admin", "--code", aws_user.code())
-    argv, load = SHELLS[shell]
+    argv, load = SHELLS_LOADING_EXPORT[shell]
     script = f"{load}\n{sys.executable} -c {json.dumps(DUMP)}\n{AWS} configure list\n"
     done = subprocess.run(
         [*argv, script], capture_output=True, text=True, env=env, timeout=90, check=False

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 
 import pytest
 
 from tests.conftest import Home
-from tests.e2e.formats_helpers import AWS, configured, logged_in, shell_env
+from tests.e2e.formats_helpers import (
+    AWS,
+    SHELLS_LOADING_EXPORT,
+    configured,
+    logged_in,
+    run_captured,
+    shell_env,
+)
 from tests.e2e.helpers import MFA_LOGIN, sections
 from tests.emulator import EmulatedUser, Emulator
 
@@ -31,15 +37,6 @@ STALE = {
 
 WATCHED = (*STALE, "AWS_ACCESS_KEY_ID", "AWS_SESSION_TOKEN")
 DUMP = f"import json, os; print(json.dumps({{n: os.environ.get(n) for n in {WATCHED!r}}}))"
-
-EVAL_SH = 'eval "$(mfa-login export --profile admin)"'
-EVAL_FISH = "mfa-login export --profile admin --format fish | source"
-SHELLS = {
-    "bash": (["bash", "--norc", "-c"], EVAL_SH),
-    "zsh": (["zsh", "-f", "-c"], EVAL_SH),
-    "dash": (["dash", "-c"], EVAL_SH),
-    "fish": (["fish", "--no-config", "-c"], EVAL_FISH),
-}
 
 
 def session_in_file(home: Home) -> dict[str, str]:
@@ -62,30 +59,20 @@ def test_exec_removes_every_credential_variable_it_does_not_set(
     logged_in(emulator, aws_user)
     env = shell_env(emulator, **STALE)
 
-    cli = subprocess.run(
-        [MFA_LOGIN, "exec", "--profile", "admin", "--", AWS, "sts", "get-caller-identity"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
+    cli = run_captured(
+        [MFA_LOGIN, "exec", "--profile", "admin", "--", AWS, "sts", "get-caller-identity"], env
     )
     assert cli.returncode == 0, cli.stderr
     assert json.loads(cli.stdout)["Arn"] == aws_user.arn
 
-    dumped = subprocess.run(
-        [MFA_LOGIN, "exec", "--profile", "admin", "--", sys.executable, "-c", DUMP],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
+    dumped = run_captured(
+        [MFA_LOGIN, "exec", "--profile", "admin", "--", sys.executable, "-c", DUMP], env
     )
     assert dumped.returncode == 0, dumped.stderr
     assert_only_the_session(json.loads(dumped.stdout), home)
 
 
-@pytest.mark.parametrize("shell", sorted(SHELLS))
+@pytest.mark.parametrize("shell", sorted(SHELLS_LOADING_EXPORT))
 def test_export_unsets_stale_credential_variables_in_every_shell(
     home: Home, emulator: Emulator, aws_user: EmulatedUser, shell: str
 ) -> None:
@@ -93,16 +80,9 @@ def test_export_unsets_stale_credential_variables_in_every_shell(
         pytest.skip(f"{shell} is not installed")
     configured(home, aws_user)
     logged_in(emulator, aws_user)
-    argv, load = SHELLS[shell]
+    argv, load = SHELLS_LOADING_EXPORT[shell]
     script = f"{load}\n{sys.executable} -c {json.dumps(DUMP)}\n{AWS} sts get-caller-identity\n"
-    done = subprocess.run(
-        [*argv, script],
-        capture_output=True,
-        text=True,
-        env=shell_env(emulator, **STALE),
-        timeout=90,
-        check=False,
-    )
+    done = run_captured([*argv, script], shell_env(emulator, **STALE), timeout=90)
     assert done.returncode == 0, done.stderr
     dumped, caller = done.stdout.split("\n", 1)
     assert_only_the_session(json.loads(dumped), home)
@@ -116,13 +96,9 @@ def test_dotenv_export_names_what_this_shell_would_keep_over_the_file(
     export says which of this shell's variables a program loading it would keep."""
     configured(home, aws_user)
     logged_in(emulator, aws_user)
-    done = subprocess.run(
+    done = run_captured(
         [MFA_LOGIN, "export", "--profile", "admin", "--format", "dotenv"],
-        capture_output=True,
-        text=True,
-        env=shell_env(emulator, AWS_SECURITY_TOKEN=STALE["AWS_SECURITY_TOKEN"]),
-        timeout=60,
-        check=False,
+        shell_env(emulator, AWS_SECURITY_TOKEN=STALE["AWS_SECURITY_TOKEN"]),
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == (

@@ -16,6 +16,7 @@ from tests.e2e.formats_helpers import write_session
 from tests.e2e.helpers import (
     MFA_LOGIN,
     command_env,
+    login_with_code_argument,
     mfa_login,
     sections,
     spawn,
@@ -138,15 +139,7 @@ def test_code_on_the_command_line_warns_that_ps_shows_it(
     home: Home, emulator: Emulator, aws_user: EmulatedUser
 ) -> None:
     write_long_term(home, "admin", aws_user, layout="long-term")
-    run = mfa_login(
-        emulator,
-        "--profile",
-        "admin",
-        "--device",
-        aws_user.mfa_serials[0],
-        "--code",
-        aws_user.code(),
-    )
+    run = login_with_code_argument(emulator, aws_user)
     assert run.code == 0, run.stderr
     assert run.stderr.splitlines()[0] == CODE_WARNING
     assert "admin: session valid for" in run.stderr

@@ -27,17 +27,24 @@ def aws(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
     return emulator
 
 
-def run(
-    argv: list[str],
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    stdin: str = "",
-) -> tuple[int, str]:
-    """main(argv) with `stdin` as a pipe (not a terminal); returns the exit code and stderr."""
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    capsys.readouterr()
-    code = main(argv)
-    return code, capsys.readouterr().err
+class Command:
+    """main(argv) in this process with `stdin` as a pipe (not a terminal); a call returns the
+    exit code and stderr."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        self._capsys = capsys
+        self._monkeypatch = monkeypatch
+
+    def __call__(self, argv: list[str], stdin: str = "") -> tuple[int, str]:
+        self._monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        self._capsys.readouterr()
+        code = main(argv)
+        return code, self._capsys.readouterr().err
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Command:
+    return Command(capsys, monkeypatch)
 
 
 def item(home: Home, profile: str) -> str:
@@ -57,6 +64,14 @@ def long_term_file(home: Home, user: EmulatedUser, section: str = "alice-long-te
     return home.credentials.read_bytes()
 
 
+def put_key(items: KeyringFile, home: Home, profile: str, key_id: str, secret: str) -> str:
+    """Stores a long-term key in `profile`'s keyring item as setup writes it; returns the
+    item's text."""
+    text = json.dumps({"aws_access_key_id": key_id, "aws_secret_access_key": secret})
+    items[keyring_item(home, profile)] = text
+    return text
+
+
 def stored(home: Home, items: KeyringFile, profile: str) -> dict[str, str]:
     loaded: dict[str, str] = json.loads(items[keyring_item(home, profile)])
     return loaded
@@ -70,14 +85,11 @@ def test_setup_moves_the_key_from_the_long_term_section_into_the_keyring(
     home: Home,
     aws_user: EmulatedUser,
     disk_keyring: KeyringFile,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    run: Command,
 ) -> None:
     long_term_file(home, aws_user)
 
-    code, err = run(
-        ["setup", "--profile", "alice", "--code", aws_user.next_code()], capsys, monkeypatch
-    )
+    code, err = run(["setup", "--profile", "alice", "--code", aws_user.next_code()])
 
     assert code == 0, err
     assert stored(home, disk_keyring, "alice") == {
@@ -102,14 +114,11 @@ def test_setup_moves_a_key_kept_in_the_profile_section_itself(
     home: Home,
     aws_user: EmulatedUser,
     disk_keyring: KeyringFile,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    run: Command,
 ) -> None:
     long_term_file(home, aws_user, section="alice")
 
-    code, err = run(
-        ["setup", "--profile", "alice", "--code", aws_user.next_code()], capsys, monkeypatch
-    )
+    code, err = run(["setup", "--profile", "alice", "--code", aws_user.next_code()])
 
     assert code == 0, err
     assert stored(home, disk_keyring, "alice")["aws_access_key_id"] == aws_user.access_key_id
@@ -124,13 +133,10 @@ def test_setup_without_a_file_key_reads_the_secret_and_the_code_from_stdin(
     home: Home,
     aws_user: EmulatedUser,
     disk_keyring: KeyringFile,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    run: Command,
 ) -> None:
     code, err = run(
         ["setup", "--profile", "alice", "--access-key-id", aws_user.access_key_id],
-        capsys,
-        monkeypatch,
         stdin=f"{aws_user.secret_access_key}\n{aws_user.next_code()}\n",
     )
 
@@ -148,8 +154,7 @@ def test_setup_with_a_wrong_secret_stores_nothing(
     home: Home,
     aws_user: EmulatedUser,
     disk_keyring: KeyringFile,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    run: Command,
 ) -> None:
     home.credentials.write_text(
         f"[alice-long-term]\naws_access_key_id = {aws_user.access_key_id}\n"
@@ -158,7 +163,7 @@ def test_setup_with_a_wrong_secret_stores_nothing(
     )
     before = home.credentials.read_bytes()
 
-    code, err = run(["setup", "--profile", "alice", "--code", "123456"], capsys, monkeypatch)
+    code, err = run(["setup", "--profile", "alice", "--code", "123456"])
 
     assert code == 7
     assert "AWS rejected the signature" in err
@@ -168,13 +173,10 @@ def test_setup_with_a_wrong_secret_stores_nothing(
 
 def test_setup_refuses_a_session_key_id(
     disk_keyring: KeyringFile,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    run: Command,
 ) -> None:
     code, err = run(
         ["setup", "--profile", "a", "--access-key-id", "ASIAEXAMPLEEXAMPLE12"],
-        capsys,
-        monkeypatch,
         stdin="secret\n",
     )
 
@@ -193,13 +195,10 @@ def test_setup_refuses_a_session_key_id(
 def test_setup_never_repeats_a_mistyped_access_key_id(
     typed: str,
     disk_keyring: KeyringFile,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    run: Command,
 ) -> None:
     """Regression: the message quoted what was typed, where people paste the secret."""
-    code, err = run(
-        ["setup", "--profile", "a", "--access-key-id", typed], capsys, monkeypatch, stdin="x\n"
-    )
+    code, err = run(["setup", "--profile", "a", "--access-key-id", typed], stdin="x\n")
 
     assert code == 2
     assert typed not in err
@@ -212,14 +211,14 @@ def test_setup_never_repeats_a_mistyped_access_key_id(
 def test_keyring_error_that_quotes_the_item_never_reaches_the_message(
     home: Home,
     aws_user: EmulatedUser,
-    capsys: pytest.CaptureFixture[str],
+    run: Command,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Regression: only the exact payload was blanked in a keyring error's text."""
     before = long_term_file(home, aws_user)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.keyring_backends.EchoingKeyring")
 
-    code, err = run(["setup", "--profile", "alice", "--code", "123456"], capsys, monkeypatch)
+    code, err = run(["setup", "--profile", "alice", "--code", "123456"])
 
     assert code == 8
     assert (
@@ -283,13 +282,13 @@ def test_setup_with_an_unusable_keyring_keeps_the_plaintext_copy(
     message: str,
     home: Home,
     aws_user: EmulatedUser,
-    capsys: pytest.CaptureFixture[str],
+    run: Command,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     before = long_term_file(home, aws_user)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", backend)
 
-    code, err = run(["setup", "--profile", "alice", "--code", "123456"], capsys, monkeypatch)
+    code, err = run(["setup", "--profile", "alice", "--code", "123456"])
 
     assert code == 8, err
     assert message in err
@@ -306,17 +305,11 @@ def test_login_reads_the_key_from_the_keyring(
     home: Home,
     aws_user: EmulatedUser,
     disk_keyring: KeyringFile,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    run: Command,
 ) -> None:
-    disk_keyring[keyring_item(home, "alice")] = json.dumps(
-        {
-            "aws_access_key_id": aws_user.access_key_id,
-            "aws_secret_access_key": aws_user.secret_access_key,
-        }
-    )
+    put_key(disk_keyring, home, "alice", aws_user.access_key_id, aws_user.secret_access_key)
 
-    code, err = run(["--profile", "alice", "--code", aws_user.next_code()], capsys, monkeypatch)
+    code, err = run(["--profile", "alice", "--code", aws_user.next_code()])
 
     assert code == 0, err
     text = home.credentials.read_text(encoding="utf-8")
@@ -332,13 +325,13 @@ def test_login_goes_on_from_the_file_when_the_keyring_is_unusable(
     message: str,
     home: Home,
     aws_user: EmulatedUser,
-    capsys: pytest.CaptureFixture[str],
+    run: Command,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     long_term_file(home, aws_user)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", backend)
 
-    code, err = run(["--profile", "alice", "--code", aws_user.next_code()], capsys, monkeypatch)
+    code, err = run(["--profile", "alice", "--code", aws_user.next_code()])
 
     assert code == 0, err
     assert "aws_session_token" in home.credentials.read_text(encoding="utf-8")
@@ -357,22 +350,20 @@ def test_login_goes_on_from_the_file_when_the_keyring_is_unusable(
 def test_login_without_a_file_key_stops_on_an_unusable_keyring(
     backend: str,
     message: str,
-    capsys: pytest.CaptureFixture[str],
+    run: Command,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", backend)
 
-    code, err = run(["--profile", "alice", "--code", "123456"], capsys, monkeypatch)
+    code, err = run(["--profile", "alice", "--code", "123456"])
 
     assert code == 8, err
     assert message in err
 
 
-def test_without_any_keyring_backend_a_missing_key_is_said_as_such(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_without_any_keyring_backend_a_missing_key_is_said_as_such(run: Command) -> None:
     # conftest's default is keyring's fail backend: a machine with no keyring at all.
-    code, err = run(["--profile", "alice", "--code", "123456"], capsys, monkeypatch)
+    code, err = run(["--profile", "alice", "--code", "123456"])
 
     assert code == 3
     assert "profile alice has no long-term key" in err
@@ -381,14 +372,12 @@ def test_without_any_keyring_backend_a_missing_key_is_said_as_such(
 def test_no_keyring_is_remembered_and_the_keyring_is_then_never_read(
     home: Home,
     disk_keyring: KeyringFile,
-    capsys: pytest.CaptureFixture[str],
+    run: Command,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    disk_keyring[keyring_item(home, "alice")] = json.dumps(
-        {"aws_access_key_id": "AKIAEXAMPLEEXAMPLE12", "aws_secret_access_key": "s"}
-    )
+    put_key(disk_keyring, home, "alice", "AKIAEXAMPLEEXAMPLE12", "s")
 
-    code, err = run(["--profile", "alice", "--no-keyring", "--code", "123456"], capsys, monkeypatch)
+    code, err = run(["--profile", "alice", "--no-keyring", "--code", "123456"])
     assert code == 3
     assert "profile alice has no long-term key" in err
     state = json.loads((home.state / "mfa-session" / "state.json").read_text(encoding="utf-8"))
@@ -396,7 +385,7 @@ def test_no_keyring_is_remembered_and_the_keyring_is_then_never_read(
 
     # Remembered: a broken keyring setting is not even looked at.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "")
-    code, err = run(["--profile", "alice", "--code", "123456"], capsys, monkeypatch)
+    code, err = run(["--profile", "alice", "--code", "123456"])
     assert code == 3
     assert "profile alice has no long-term key" in err
 
@@ -407,15 +396,12 @@ def test_no_keyring_is_remembered_and_the_keyring_is_then_never_read(
 def test_forget_removes_the_keyring_item(
     home: Home,
     disk_keyring: KeyringFile,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    run: Command,
 ) -> None:
-    disk_keyring[keyring_item(home, "alice")] = json.dumps(
-        {"aws_access_key_id": "AKIAEXAMPLEEXAMPLE12", "aws_secret_access_key": "s3cr3t"}
-    )
+    put_key(disk_keyring, home, "alice", "AKIAEXAMPLEEXAMPLE12", "s3cr3t")
     disk_keyring[keyring_item(home, "bob")] = "kept"
 
-    code, err = run(["forget", "--profile", "alice", "--yes"], capsys, monkeypatch)
+    code, err = run(["forget", "--profile", "alice", "--yes"])
 
     assert code == 0, err
     assert disk_keyring == {keyring_item(home, "bob"): "kept"}
@@ -430,13 +416,11 @@ def test_forget_removes_the_keyring_item(
 def test_forget_without_a_terminal_needs_yes(
     home: Home,
     disk_keyring: KeyringFile,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    run: Command,
 ) -> None:
-    item = json.dumps({"aws_access_key_id": "AKIAEXAMPLEEXAMPLE12", "aws_secret_access_key": "s"})
-    disk_keyring[keyring_item(home, "alice")] = item
+    item = put_key(disk_keyring, home, "alice", "AKIAEXAMPLEEXAMPLE12", "s")
 
-    code, err = run(["forget", "--profile", "alice"], capsys, monkeypatch)
+    code, err = run(["forget", "--profile", "alice"])
 
     assert code == 2
     assert "without a terminal, confirm with --yes (nothing was removed)" in err
@@ -446,10 +430,9 @@ def test_forget_without_a_terminal_needs_yes(
 @pytest.mark.usefixtures("disk_keyring")
 def test_forget_without_an_item_says_so(
     home: Home,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    run: Command,
 ) -> None:
-    code, err = run(["forget", "--profile", "alice", "--yes"], capsys, monkeypatch)
+    code, err = run(["forget", "--profile", "alice", "--yes"])
 
     assert code == 3
     assert (
@@ -467,11 +450,11 @@ def test_forget_without_an_item_says_so(
     ],
 )
 def test_forget_on_an_unusable_keyring(
-    backend: str, message: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    backend: str, message: str, run: Command, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", backend)
 
-    code, err = run(["forget", "--profile", "alice", "--yes"], capsys, monkeypatch)
+    code, err = run(["forget", "--profile", "alice", "--yes"])
 
     assert code == 8
     assert message in err
@@ -480,12 +463,11 @@ def test_forget_on_an_unusable_keyring(
 def test_a_damaged_item_is_named(
     home: Home,
     disk_keyring: KeyringFile,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    run: Command,
 ) -> None:
     disk_keyring[keyring_item(home, "alice")] = "not json"
 
-    code, err = run(["--profile", "alice", "--code", "123456"], capsys, monkeypatch)
+    code, err = run(["--profile", "alice", "--code", "123456"])
 
     assert code == 3
     assert (

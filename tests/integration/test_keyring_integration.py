@@ -84,9 +84,16 @@ def keyring_item(home: Home, profile: str) -> dict[str, str] | None:
     return None if text is None else dict(json.loads(text))
 
 
-def run(emulator: Emulator, *args: str, stdin: str = "", **env: str) -> tuple[int, str]:
+def secret_service_env(emulator: Emulator, **env: str) -> dict[str, str]:
+    """The command's environment without PYTHON_KEYRING_BACKEND: keyring chooses the real
+    Secret Service itself, as on a desktop."""
     environment = command_env(emulator, **env)
     environment.pop("PYTHON_KEYRING_BACKEND", None)
+    return environment
+
+
+def run(emulator: Emulator, *args: str, stdin: str = "", **env: str) -> tuple[int, str]:
+    environment = secret_service_env(emulator, **env)
     done = subprocess.run(
         [MFA_LOGIN, *args],
         input=stdin,
@@ -97,6 +104,22 @@ def run(emulator: Emulator, *args: str, stdin: str = "", **env: str) -> tuple[in
         check=False,
     )
     return done.returncode, done.stderr
+
+
+def login_answering_the_move_offer(
+    emulator: Emulator, user: EmulatedUser, profile: str, answer: str, then: str
+) -> pexpect.spawn:
+    """A terminal login of `profile` that answers `answer` to the offer to move its key into
+    the keyring and runs to its end after showing `then`; the closed child is returned."""
+    child = spawn(emulator, "--profile", profile, env=secret_service_env(emulator))
+    child.expect("MFA code for")
+    child.sendline(user.next_code())
+    child.expect("Move the long-term key")
+    child.sendline(answer)
+    child.expect(then)
+    child.expect(pexpect.EOF)
+    child.close()
+    return child
 
 
 def test_setup_login_and_forget_with_gnome_keyring(
@@ -149,17 +172,10 @@ def test_first_terminal_login_offers_to_move_the_key(
 ) -> None:
     profile = secret_service
     write_long_term(home, profile, aws_user, layout="profile")
-    env = command_env(emulator)
-    env.pop("PYTHON_KEYRING_BACKEND", None)
 
-    child = spawn(emulator, "--profile", profile, env=env)
-    child.expect("MFA code for")
-    child.sendline(aws_user.next_code())
-    child.expect("Move the long-term key")
-    child.sendline("y")
-    child.expect("removed the plaintext key from")
-    child.expect(pexpect.EOF)
-    child.close()
+    child = login_answering_the_move_offer(
+        emulator, aws_user, profile, "y", then="removed the plaintext key from"
+    )
 
     assert child.exitstatus == 0
     assert keyring_item(home, profile) is not None
@@ -173,17 +189,10 @@ def test_declining_the_offer_is_remembered(
 ) -> None:
     profile = secret_service
     write_long_term(home, profile, aws_user, layout="long-term")
-    env = command_env(emulator)
-    env.pop("PYTHON_KEYRING_BACKEND", None)
 
-    child = spawn(emulator, "--profile", profile, env=env)
-    child.expect("MFA code for")
-    child.sendline(aws_user.next_code())
-    child.expect("Move the long-term key")
-    child.sendline("n")
-    child.expect("you will not be asked again")
-    child.expect(pexpect.EOF)
-    child.close()
+    child = login_answering_the_move_offer(
+        emulator, aws_user, profile, "n", then="you will not be asked again"
+    )
 
     assert child.exitstatus == 0
     assert keyring_item(home, profile) is None
@@ -200,8 +209,7 @@ def test_locked_collection_fails_setup_and_keeps_the_plaintext(
     profile = secret_service
     write_long_term(home, profile, aws_user, layout="long-term")
     before = home.credentials.read_bytes()
-    env = command_env(emulator)
-    env.pop("PYTHON_KEYRING_BACKEND", None)
+    env = secret_service_env(emulator)
     env.pop("MFA_SESSION_IN_PRIVATE_BUS", None)
     lock_then_setup = (
         "import secretstorage, subprocess, sys\n"
@@ -280,8 +288,7 @@ def test_a_key_in_gnome_keyring_out_of_reach_over_ssh_is_said_as_such(
     code, err = run(emulator, "setup", "--profile", profile, "--code", aws_user.code())
     assert code == 0, err
 
-    environment = command_env(emulator)
-    environment.pop("PYTHON_KEYRING_BACKEND", None)
+    environment = secret_service_env(emulator)
     environment.pop("DBUS_SESSION_BUS_ADDRESS", None)
     done = subprocess.run(
         [MFA_LOGIN, "--profile", profile, "--force", "--debug", "--code", aws_user.next_code()],

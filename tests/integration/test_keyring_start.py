@@ -43,11 +43,13 @@ print(json.dumps({
 """
 
 
-def discovered(mode: str, home: Home) -> dict[str, object]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
+def probed(script: str, mode: str, home: Home, *unset: str) -> dict[str, object]:
+    """What `script` prints (JSON) run with `mode` in a fresh Python, with the test's HOME and
+    without the variables `unset`."""
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env["HOME"] = str(home.root)
     done = subprocess.run(
-        [sys.executable, "-c", DISCOVER, mode],
+        [sys.executable, "-c", script, mode],
         capture_output=True,
         text=True,
         env=env,
@@ -56,6 +58,10 @@ def discovered(mode: str, home: Home) -> dict[str, object]:
     )
     found: dict[str, object] = json.loads(done.stdout)
     return found
+
+
+def discovered(mode: str, home: Home) -> dict[str, object]:
+    return probed(DISCOVER, mode, home, "PYTHON_KEYRING_BACKEND")
 
 
 @pytest.mark.skipif(sys.platform == "darwin", reason="the bindings are the backend on macOS")
@@ -89,22 +95,7 @@ print(json.dumps({
 
 
 def discovered_without_a_bus(mode: str, home: Home) -> dict[str, object]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("PYTHON_KEYRING_BACKEND", "DBUS_SESSION_BUS_ADDRESS")
-    }
-    env["HOME"] = str(home.root)
-    done = subprocess.run(
-        [sys.executable, "-c", WITHOUT_A_BUS, mode],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=True,
-    )
-    found: dict[str, object] = json.loads(done.stdout)
-    return found
+    return probed(WITHOUT_A_BUS, mode, home, "PYTHON_KEYRING_BACKEND", "DBUS_SESSION_BUS_ADDRESS")
 
 
 def test_without_a_dbus_session_keyring_chooses_the_same_backend_without_secretstorage(
