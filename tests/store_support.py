@@ -13,8 +13,10 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from mfa_session.rules.files import Sections
 from mfa_session.rules.ini_layout import scan
 from mfa_session.store.credentials import CredentialsStore
+from mfa_session.store.files import TEMP_SUFFIX
 from tests.fakes import FakeAws, is_whole_session
 
 DEVICE = "arn:aws:iam::123456789012:mfa/work"
@@ -33,10 +35,6 @@ def fresh_code() -> str:
         if code not in _ISSUED:
             _ISSUED.add(code)
             return code
-
-
-TEMP_SUFFIX = ".mfa-login.tmp"
-Sections = dict[str, dict[str, str]]
 
 
 def store_aws() -> FakeAws:
@@ -155,14 +153,11 @@ def outside_parts(raw: bytes, ours: tuple[str, ...]) -> list[str]:
     """The text of the file outside the sections `ours`, cut where one of them stands (as
     botocore's parser finds them), each piece without the line break and blank lines at its
     end; empty pieces left out."""
-    layout = scan(raw.decode("utf-8"))
     pieces = [""]
-    lines = layout.lines
-    for index, line in enumerate(lines):
-        in_ours = line.section in ours and any(
-            span.name in ours and span.first <= index < span.end for span in layout.spans
-        )
-        if in_ours:
+    # A line's section is the header above it (None before the first): the scan's spans
+    # of `ours` hold exactly the lines whose section is one of `ours`.
+    for line in scan(raw.decode("utf-8")).lines:
+        if line.section in ours:
             if pieces[-1]:
                 pieces.append("")
             continue

@@ -52,6 +52,7 @@ from mfa_session.models import (
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
+    from botocore.session import Session as BotocoreSession
 
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 15
@@ -258,10 +259,11 @@ def build_client(
             )
         except InvalidRegionError as err:
             # botocore's only variable for it; a profile's own region comes second.
+            profile = settings.profile
             origin = (
                 "AWS_DEFAULT_REGION"
                 if os.environ.get("AWS_DEFAULT_REGION")
-                else f"the region of profile {settings.profile} in the config file"
+                else f"the region of profile {profile} in {_region_file(session, profile)}"
             )
             raise InvalidRegion(region=resolved, origin=origin) from err
         except (BotoCoreError, ValueError) as err:
@@ -545,6 +547,19 @@ def key_unknown(key: LongTermKey) -> KeyUnknown:
 
 def _seconds(value: float) -> str:
     return f"{value:g}"
+
+
+def _region_file(session: BotocoreSession, profile: str) -> str:
+    """The file botocore took the profile's region from: the credentials file's [NAME] is
+    merged over the config file's (Session.full_config), so it wins when it names one."""
+    from botocore.configloader import raw_config_parse
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        sections = raw_config_parse(session.get_config_variable("credentials_file"))
+    except BotoCoreError:  # no credentials file: the region came from the config file
+        return "the config file"
+    return "the credentials file" if sections.get(profile, {}).get("region") else "the config file"
 
 
 def _kind(error: BaseException) -> str:

@@ -32,7 +32,7 @@ from mfa_session.errors import KeyringHoldsOtherKey, MalformedAccessKey, UsageEr
 from mfa_session.models import KeySource, LongTermKey
 from mfa_session.output.render import result_line
 from mfa_session.rules.profile_choice import environment_profile
-from mfa_session.rules.regions import region_for
+from mfa_session.rules.regions import configured_region, region_for
 from mfa_session.rules.sections import LONG_TERM_PREFIX, SESSION_PREFIX
 from mfa_session.usecases.keyring_move import move_into_keyring
 from mfa_session.usecases.login import DeviceOrigin, LoginRequest, find_device, key_in_file, login
@@ -151,8 +151,8 @@ def _check_with_aws(
     """One GetCallerIdentity before anything is stored (a wrong key is said here, not
     later), then the device a login will use, remembered when IAM named it."""
     files = wiring.files()
-    config = files.config.get(request.profile, {})
-    arn = aws.get_caller_identity(key, region_for(config.get("region"), None))
+    configured = configured_region(request.profile, files.credentials, files.config)
+    arn = aws.get_caller_identity(key, region_for(configured, None))
     say(f"AWS accepts {key.access_key_id}: {arn}")
     memory = wiring.devices()
     device, origin, notices = find_device(

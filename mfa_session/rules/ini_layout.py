@@ -49,9 +49,6 @@ class Line:
     """The section the line is in (a header: its own); None before the first header."""
     key: str | None = None
     """An option or continuation line: the key (lower case, as botocore names it)."""
-    value: str | None = None
-    """An option line: its value on that line, stripped; a continuation line: the part it
-    adds to the value."""
 
     @property
     def indent(self) -> str:
@@ -97,21 +94,6 @@ class IniLayout:
         """Index of the first header (the lines before it hold only comments and blanks)."""
         return self.spans[0].first if self.spans else len(self.lines)
 
-    def values(self, name: str) -> dict[str, str]:
-        """A section's own keys and values as configparser joins them (no [DEFAULT] keys)."""
-        span = self.span(name)
-        if span is None:
-            return {}
-        parts: dict[str, list[str]] = {}
-        for line in self.lines[span.first : span.end]:
-            if line.key is None:
-                continue
-            if line.kind == "option":
-                parts[line.key] = [line.value or ""]
-            else:  # a continuation line, or a blank line inside the value
-                parts[line.key].append(line.value or "")
-        return {key: "\n".join(value).rstrip() for key, value in parts.items()}
-
     def blocks(self, span: Span) -> list[tuple[int, int]]:
         """(first, end) line indexes of each key in the section: its option line through its
         last continuation line (comment and blank lines between them included)."""
@@ -139,8 +121,8 @@ def scan(text: str) -> IniLayout:
     The order of the tests follows `RawConfigParser._read`: a comment line, a blank line, a
     line indented deeper than the key above it (the value goes on), a section header, a
     `key = value` line; anything else is an error, and so is a section or a key twice, or a
-    key before the first header. A blank line inside a value belongs to the value when a
-    continuation line follows (configparser's empty_lines_in_values).
+    key before the first header. A blank or comment line between a key and its next
+    continuation line lies inside that key's block (configparser's empty_lines_in_values).
     """
     scanner = _Scanner()
     for number, (content, ending) in enumerate(split_lines(text), start=1):
@@ -163,7 +145,6 @@ class _Scanner:
         self.indent_level = 0
         self.sections: dict[str, int] = {}
         self.keys: dict[tuple[str, str], int] = {}
-        self.blanks: list[int] = []
 
     def read(self, number: int, content: str, ending: str) -> None:
         stripped = content.strip()
@@ -172,18 +153,12 @@ class _Scanner:
             return
         if not stripped:
             self._add(Line(number, content, ending, "blank", self.section))
-            if self.key is not None:
-                self.blanks.append(len(self.layout.lines) - 1)
             return
         found = _NON_SPACE.search(content)
         level = found.start() if found else 0
         if self.section is not None and self.key is not None and level > self.indent_level:
-            self._claim_blanks(self.key)
-            self._add(
-                Line(number, content, ending, "continuation", self.section, self.key, stripped)
-            )
+            self._add(Line(number, content, ending, "continuation", self.section, self.key))
             return
-        self.blanks.clear()
         self.indent_level = level
         header = _SECTION.match(stripped)
         if header:
@@ -232,8 +207,7 @@ class _Scanner:
             )
         self.keys.setdefault((section, key), number)
         self.key = key
-        value = option.group("value").strip()
-        self._add(Line(number, content, ending, "option", section, key, value))
+        self._add(Line(number, content, ending, "option", section, key))
 
     def _add(self, line: Line) -> None:
         self.layout.lines.append(line)
@@ -241,12 +215,3 @@ class _Scanner:
     def _refuse(self, number: int, construct: str) -> None:
         if self.layout.problem is None:
             self.layout.problem = Unreadable(number, construct)
-
-    def _claim_blanks(self, key: str) -> None:
-        """Blank lines followed by a continuation line are part of the value."""
-        for index in self.blanks:
-            blank = self.layout.lines[index]
-            self.layout.lines[index] = Line(
-                blank.number, blank.text, blank.ending, "blank", blank.section, key
-            )
-        self.blanks.clear()

@@ -49,7 +49,7 @@ from mfa_session.errors import (
     WriteFailed,
 )
 from mfa_session.models import LongTermCopy, LongTermKey, SessionCredentials, WriteReport
-from mfa_session.rules.files import ini_text, parse_ini
+from mfa_session.rules.files import Sections, ini_text, parse_ini
 from mfa_session.rules.regular import read_regular
 from mfa_session.store.files import (
     PRIVATE_DIR,
@@ -67,11 +67,11 @@ from mfa_session.store.files import (
 from mfa_session.store.refusals import refuse_target
 
 if TYPE_CHECKING:
+    from mfa_session.rules.ini_layout import IniLayout
     from mfa_session.store.edit import Edit
 
-Sections = dict[str, dict[str, str]]
-Change = Callable[[str, Sections], "Edit"]
-"""An edit of the file's text, given the text and the file as botocore reads it."""
+Change = Callable[["IniLayout", Sections], "Edit"]
+"""An edit of the file's text, given the text as scanned and the file as botocore reads it."""
 
 __all__ = ["CredentialsStore", "LongTermCopy", "WriteReport"]
 
@@ -161,10 +161,10 @@ class CredentialsStore:
     def _session_change(
         target: str, session: SessionCredentials, keep_long_term_in: LongTermCopy | None
     ) -> Change:
-        def change(text: str, sections: Sections) -> Edit:
+        def change(layout: IniLayout, sections: Sections) -> Edit:
             from mfa_session.store.edit import apply_session
 
-            return apply_session(text, sections, target, session, keep_long_term_in)
+            return apply_session(layout, sections, target, session, keep_long_term_in)
 
         return change
 
@@ -177,10 +177,10 @@ class CredentialsStore:
         until `drop_from_backup`.
         """
 
-        def change(text: str, sections: Sections) -> Edit:
+        def change(layout: IniLayout, sections: Sections) -> Edit:
             from mfa_session.store.edit import remove_long_term
 
-            return remove_long_term(text, sections, [key.section], key.access_key_id)
+            return remove_long_term(layout, sections, [key.section], key.access_key_id)
 
         return self._edit(change, key_leaving=key)
 
@@ -191,6 +191,7 @@ class CredentialsStore:
         the secret is still in it after the edit (in a comment, say), and the backup is
         left as it was.
         """
+        from mfa_session.rules.ini_layout import scan
         from mfa_session.store import edit as store_edit
 
         real = self._real_path()
@@ -211,7 +212,7 @@ class CredentialsStore:
                     if values.get("aws_access_key_id") == key.access_key_id
                 ]
                 edit = store_edit.remove_long_term(
-                    ini_text(backup, content), sections, holding, key.access_key_id
+                    scan(ini_text(backup, content)), sections, holding, key.access_key_id
                 )
                 new_bytes = edit.text.encode("utf-8")
                 if secret in new_bytes:
@@ -231,6 +232,7 @@ class CredentialsStore:
         """One locked, checked, atomic read-modify-write of the file."""
         # configobj and botocore load here (verify imports edit), before the lock and off the
         # still-valid path.
+        from mfa_session.rules.ini_layout import scan
         from mfa_session.store import verify as store_verify
 
         try:
@@ -248,11 +250,13 @@ class CredentialsStore:
             with exclusive_lock(real, self.lock_timeout):
                 remove_stale_temps(real)
                 original = _read(real)
-                text = ini_text(real, original)
+                # Scanned once: the edit cuts its sections out where this finds them, and the
+                # check compares the new text with it.
+                layout = scan(ini_text(real, original))
                 # The file as botocore reads it, from the text read under the lock (it is
                 # configparser's RawConfigParser over the same text, universal newlines).
                 before = parse_ini(real, original)
-                edit = change(text, before)
+                edit = change(layout, before)
                 new_bytes = edit.text.encode("utf-8")
                 ownership = _ownership(real, notices)
                 kept = self.backup_keeps()
@@ -262,7 +266,7 @@ class CredentialsStore:
                     keep_daily_backup(real, original, ownership, self.today())
 
                 def check(temp: Path) -> None:
-                    store_verify.verify_edit(real, before, text, temp, edit.text, edit)
+                    store_verify.verify_edit(real, before, layout, temp, edit)
 
                 write_atomically(real, new_bytes, ownership, check)
         except OSError as err:

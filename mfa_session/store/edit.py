@@ -21,7 +21,8 @@ from configobj import ConfigObj
 
 from mfa_session.errors import FileNotSafe, UnwritableValue
 from mfa_session.models import LongTermCopy, SessionCredentials
-from mfa_session.rules.ini_layout import IniLayout, Line, Span, scan
+from mfa_session.rules.files import Sections
+from mfa_session.rules.ini_layout import IniLayout, Line, Span
 from mfa_session.rules.sections import holds_long_term_key
 from mfa_session.store.refusals import refuse_target
 from mfa_session.timefmt import format_expiration
@@ -39,8 +40,6 @@ LONG_TERM_KEYS = ("aws_access_key_id", "aws_secret_access_key")
 # SDK end a value at " #" or " ;"), no quote (aws-sdk-go-v2 strips quotes), nothing that a
 # parser could take for an escape. AWS's key ids, secrets, tokens and our times fit it.
 _PLAIN_VALUE = re.compile(r"[A-Za-z0-9+/=_.:@-]+")
-
-Sections = dict[str, dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -277,20 +276,23 @@ class Edit:
     """Section -> keys this edit set, with the values botocore must read back."""
     removed: Mapping[str, tuple[str, ...]]
     """Section -> keys this edit removed."""
-    ours: tuple[str, ...]
-    """The sections it wrote: everything outside them stays byte for byte."""
+
+    @property
+    def ours(self) -> tuple[str, ...]:
+        """The sections it wrote (set or removed keys in): everything outside them stays
+        byte for byte."""
+        return tuple(dict.fromkeys([*self.written, *self.removed]))
 
 
 def apply_session(
-    text: str,
+    layout: IniLayout,
     sections: Sections,
     target: str,
     session: SessionCredentials,
     keep_long_term_in: LongTermCopy | None,
 ) -> Edit:
-    """Put the session into `target` (botocore reads the file as `sections`), moving a
-    long-term key found there to `keep_long_term_in` first."""
-    layout = scan(text)
+    """Put the session into `target` of the text `layout` scanned (botocore reads it as
+    `sections`), moving a long-term key found there to `keep_long_term_in` first."""
     current = sections.get(target, {})
     move_to = keep_long_term_in.section if keep_long_term_in is not None else None
     refuse_target(target, current, move_to, sections.get(move_to, {}) if move_to else {})
@@ -302,7 +304,7 @@ def apply_session(
     values = session_values(session, current)
     edits.insert(0, SectionEdit(target, values))
     written[target] = values
-    return Edit(edit_text(layout, edits), written, {}, tuple(written))
+    return Edit(edit_text(layout, edits), written, {})
 
 
 def _moved_key(layout: IniLayout, source: str, current: Mapping[str, str]) -> dict[str, Value]:
@@ -317,7 +319,7 @@ def _moved_key(layout: IniLayout, source: str, current: Mapping[str, str]) -> di
 
 
 def remove_long_term(
-    text: str, sections: Sections, names: Sequence[str], access_key_id: str
+    layout: IniLayout, sections: Sections, names: Sequence[str], access_key_id: str
 ) -> Edit:
     """Drop the long-term key lines from each section of `names`; a section left with no key
     and no comment goes (unless a comment stands above its header)."""
@@ -328,5 +330,5 @@ def remove_long_term(
             )
     removal = dict.fromkeys(LONG_TERM_KEYS)
     edits = [SectionEdit(name, removal, drop_when_empty=True) for name in names]
-    new_text = edit_text(scan(text), edits)
-    return Edit(new_text, {}, {name: LONG_TERM_KEYS for name in names}, tuple(names))
+    new_text = edit_text(layout, edits)
+    return Edit(new_text, {}, {name: LONG_TERM_KEYS for name in names})

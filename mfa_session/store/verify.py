@@ -14,10 +14,9 @@ from botocore.configloader import raw_config_parse
 from botocore.exceptions import ConfigParseError
 
 from mfa_session.errors import UnkeepableConstruct
+from mfa_session.rules.files import Sections
 from mfa_session.rules.ini_layout import IniLayout, Line, scan
 from mfa_session.store.edit import Edit
-
-Sections = dict[str, dict[str, str]]
 
 
 def botocore_view(path: Path) -> Sections:
@@ -25,12 +24,10 @@ def botocore_view(path: Path) -> Sections:
     return raw_config_parse(str(path), parse_subsections=False)
 
 
-def verify_edit(
-    real: Path, before: Sections, old_text: str, new_file: Path, new_text: str, edit: Edit
-) -> None:
-    """Refuse unless botocore reads the new file as the old one plus exactly our keys, every
-    comment stays, and the text outside our sections is the old text."""
-    old = scan(old_text)
+def verify_edit(real: Path, before: Sections, old: IniLayout, new_file: Path, edit: Edit) -> None:
+    """Refuse unless botocore reads the new file (`edit.text`, written to `new_file`) as the
+    old one (`before`, whose text `old` scanned) plus exactly our keys, every comment stays,
+    and the text outside our sections is the old text."""
     try:
         after = botocore_view(new_file)
     except ConfigParseError as err:
@@ -38,7 +35,7 @@ def verify_edit(
             path=real, line=error_line(err), construct="the edited file would not parse"
         ) from err
     _check_values(real, old, before, after, edit)
-    new = scan(new_text)
+    new = scan(edit.text)
     _check_comments(real, old, new)
     _check_outside(real, old, new, edit.ours)
 
@@ -138,12 +135,13 @@ def _bytes(lines: list[Line], loose: bool) -> str:
     return "".join(line.raw for line in kept[:-1]) + (kept[-1].text if kept else "")
 
 
-def line_of(layout: IniLayout, section: str, key: str | None = None) -> int:
+def line_of(layout: IniLayout, section: str, key: str) -> int:
+    """The line of `key` in [section], else of the section's header, else 1."""
     span = layout.span(section)
     if span is None:
         return 1
     for line in layout.lines[span.first : span.end]:
-        if key is not None and line.kind == "option" and line.key == key:
+        if line.kind == "option" and line.key == key:
             return line.number
     return layout.lines[span.first].number
 

@@ -533,3 +533,35 @@ def test_off_a_terminal_a_file_key_without_a_recorded_move_is_used_and_the_keyri
 
     assert again.code == 0, again.stderr
     assert emulator.request_count(second.access_key_id, "GetSessionToken") == 1
+
+
+def test_a_bad_region_in_the_credentials_file_is_named_there_by_login_and_setup(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, disk_keyring: KeyringFile
+) -> None:
+    """botocore takes `region` from the credentials file's [NAME] over the config file's, and
+    the message told the person to fix the config file, which holds a good one."""
+    home.credentials.write_text(
+        f"[admin]\nregion = not a region\naws_access_key_id = {aws_user.access_key_id}\n"
+        f"aws_secret_access_key = {aws_user.secret_access_key}\n",
+        encoding="utf-8",
+    )
+    home.credentials.chmod(0o600)
+    write_config(home, "[profile admin]\nregion = eu-west-1\n")
+    before = home.credentials.read_bytes()
+    expected = (
+        "mfa-login: region 'not a region' is not an AWS region name (such as eu-west-1): "
+        "fix the region of profile admin in the credentials file\n"
+    )
+
+    login = mfa_login(
+        emulator, "--profile", "admin", "--code", aws_user.code(), env=keyring_env(emulator)
+    )
+    code, err = setup(emulator, aws_user)
+
+    assert login.code == 3, login.stderr
+    assert login.stderr.endswith(expected)
+    assert code == 3, err
+    assert err.endswith(expected)
+    assert emulator.request_count(aws_user.access_key_id) == 0
+    assert home.credentials.read_bytes() == before
+    assert not disk_keyring

@@ -21,6 +21,7 @@ from mfa_session.errors import (
 )
 from mfa_session.exit_codes import ExitCode
 from mfa_session.models import KeySource, LongTermKey, SessionCredentials
+from mfa_session.rules.ini_layout import scan
 from mfa_session.store.credentials import CredentialsStore
 from mfa_session.store.edit import Edit
 from mfa_session.store.verify import botocore_view, verify_edit
@@ -237,8 +238,8 @@ def _verify(tmp_path: Path, old: str, new: str, edit: Edit | None = None) -> Non
     real.write_text(old)
     edited = tmp_path / "edited"
     edited.write_bytes(new.encode())
-    edit = edit or Edit(new, {}, {}, ())
-    verify_edit(real, botocore_view(real), old, edited, new, edit)
+    edit = edit or Edit(new, {}, {})
+    verify_edit(real, botocore_view(real), scan(old), edited, edit)
 
 
 def test_verification_names_a_changed_value_and_its_line(tmp_path: Path) -> None:
@@ -269,7 +270,7 @@ def test_verification_refuses_a_byte_changed_outside_the_written_section(
     """Regression: configobj used to rewrite the whole file (spacing, line endings); a change
     that botocore reads alike is still a change outside the written section."""
     old = "[a]\nregion = eu-west-1\n\n[work]\nk = old\n"
-    edit = Edit(new, {"work": {"k": "v"}}, {}, ("work",))
+    edit = Edit(new, {"work": {"k": "v"}}, {})
     with pytest.raises(UnkeepableConstruct, match="outside the written sections would change"):
         _verify(tmp_path, old, new, edit)
 
@@ -277,7 +278,7 @@ def test_verification_refuses_a_byte_changed_outside_the_written_section(
 def test_verification_allows_blank_lines_around_the_written_section(tmp_path: Path) -> None:
     old = "[a]\nregion = eu-west-1\n[work]\nk = old\n\n\n[b]\nx = 1"
     new = "[a]\nregion = eu-west-1\n\n[work]\nk = v\n[b]\nx = 1\n\n[c]\nk = v\n"
-    _verify(tmp_path, old, new, Edit(new, {"work": {"k": "v"}, "c": {"k": "v"}}, {}, ("work", "c")))
+    _verify(tmp_path, old, new, Edit(new, {"work": {"k": "v"}, "c": {"k": "v"}}, {}))
 
 
 # --- bytes outside the written sections stay as they were (docs/files.md) -----------------
