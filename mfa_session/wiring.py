@@ -207,11 +207,17 @@ class Wiring:
         return Boto3Aws(settings)
 
     def keyring_reader(self) -> KeyringReader:
-        """The keyring read, never written (doctor); a profile keeping its key in the file
-        is not looked up."""
+        """The keyring read where a login looks, never written (doctor); a profile keeping
+        its key in the file is not looked up."""
         from mfa_session.adapters.keyring import KeyringReader
+        from mfa_session.rules.sections import key_section
 
-        return KeyringReader(self.keyring(), self.layouts().keeps_file)
+        files = self.files()
+        return KeyringReader(
+            self.keyring(),
+            self.layouts().keeps_file,
+            lambda name: key_section(name, files.credentials) is not None,
+        )
 
     def login_store(self, profile: str) -> RecordingStore:
         """The credentials store of a login, noting each section written in the state file

@@ -108,6 +108,18 @@ class KeyringVault:
         """The item an earlier version wrote for `profile`, whatever file it came from."""
         return self._load_item(profile, profile)
 
+    def lookup(
+        self, profile: str, file_has_key: Callable[[str], bool]
+    ) -> tuple[LongTermKey | None, bool]:
+        """Where a login finds `profile`'s key, read only: this file's item, else the item of
+        the old name when the file holds no key for the profile (with a key in the file, the
+        old item may well be another file's). The key, and whether it is the old name's."""
+        key = self.load(profile)
+        if key is not None or file_has_key(profile):
+            return key, False
+        old = self.load_legacy(profile)
+        return old, old is not None
+
     def check_storable(self) -> None:
         """A backend `store` would refuse for what it is (one that keeps secrets in a plain
         file), said before setup asks AWS anything; a missing, locked or failing one is
@@ -190,17 +202,24 @@ class KeyringVault:
 
 
 class KeyringReader:
-    """The keyring as `doctor` reads it: `load` only, nothing stored, renamed or removed; a
-    profile that keeps its key in the file (--no-keyring, remembered) is not looked up."""
+    """The keyring as `doctor` reads it: where the login looks (`KeyringVault.lookup`, the
+    item of the old name included), nothing stored, renamed or removed; a profile that keeps
+    its key in the file (--no-keyring, remembered) is not looked up."""
 
-    def __init__(self, keyring: KeyringVault, keeps_file: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        keyring: KeyringVault,
+        keeps_file: Callable[[str], bool],
+        file_has_key: Callable[[str], bool],
+    ) -> None:
         self._keyring = keyring
         self._keeps_file = keeps_file
+        self._file_has_key = file_has_key
 
     def load(self, profile: str) -> LongTermKey | None:
         if self._keeps_file(profile):
             return None
-        return self._keyring.load(profile)
+        return self._keyring.lookup(profile, self._file_has_key)[0]
 
 
 class KeyringFirst:
@@ -238,9 +257,9 @@ class KeyringFirst:
     def load(self, profile: str) -> LongTermKey | None:
         credentials = self.keyring.credentials_file
         try:
-            key = self.keyring.load(profile)
-            if key is None and not self._file_has_key(profile):
-                key = self._adopt_legacy(profile)
+            key, legacy = self.keyring.lookup(profile, self._file_has_key)
+            if key is not None and legacy:
+                key = self._adopt_legacy(profile, key)
         except NoKeyring as problem:
             log.debug("keyring: %s", problem)
             self.problem = problem
@@ -292,10 +311,8 @@ class KeyringFirst:
             )
         return f"run {again} with that key, or with a new one from IAM"
 
-    def _adopt_legacy(self, profile: str) -> LongTermKey | None:
-        old = self.keyring.load_legacy(profile)
-        if old is None:
-            return None
+    def _adopt_legacy(self, profile: str, old: LongTermKey) -> LongTermKey:
+        """Copy the old name's item to this file's name, check it, remove the old one."""
         try:
             self.keyring.store(profile, old)
         except KeyringUnusable as problem:

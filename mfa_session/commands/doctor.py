@@ -39,14 +39,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, wiring: Wiring) -> int:
     from mfa_session.errors import MfaSessionError
-    from mfa_session.rules.files import read_config_file
     from mfa_session.usecases.doctor import DoctorRequest, examine, unreadable_files
 
     request = DoctorRequest(args.profile, offline=args.offline)
     try:
         files = wiring.files()
-        config_sections = read_config_file(files.config_path)
-        files.config  # noqa: B018 - read now: a file AWS tools cannot read is a finding
+        # Read now: a file AWS tools cannot read is the one finding.
+        config_sections = files.config_sections
     except MfaSessionError as err:
         report = unreadable_files(request, wiring.environ, err)
     else:
@@ -60,6 +59,7 @@ def run(args: argparse.Namespace, wiring: Wiring) -> int:
             vault=wiring.keyring_reader(),
             moved_key=lambda name: records.moved_key(credentials, name),
             origin=lambda section: written.origin(credentials, section),
+            remembered=wiring.devices().recall,
             identity=wiring.identity,
             clock=wiring.clock,
         )

@@ -30,13 +30,13 @@ from mfa_session.output.style import Style
 from mfa_session.rules.files import AwsSnapshot, Sections, credentials_identity
 from mfa_session.rules.flags import profile_name, read_flags
 from mfa_session.rules.profile_kinds import profile_kind
-from mfa_session.rules.sections import LONG_TERM_SUFFIX
+from mfa_session.rules.sections import long_term_owner
 from mfa_session.rules.validity import (
     DEFAULT_MIN_REMAINING,
     min_remaining_minutes,
     renewal_margin,
-    session_expiration,
     session_seconds,
+    session_state,
 )
 from mfa_session.timefmt import format_expiration, format_remaining
 from mfa_session.visible import visible
@@ -213,31 +213,25 @@ def report(
 def managed_profiles(
     credentials: Sections, config: Sections, written: Mapping[str, str], remembered: list[str]
 ) -> list[str]:
+    # [NAME-long-term] is NAME's key, never a profile of its own (rules.sections): the
+    # login's rule, so [-long-term] is a profile named "-long-term", not the key of "".
     names = set(written) | set(remembered)
     names.update(
-        section[: -len(LONG_TERM_SUFFIX)]
-        for section in credentials
-        if section.endswith(LONG_TERM_SUFFIX)
+        owner for section in credentials if (owner := long_term_owner(section)) is not None
     )
     for name, values in config.items():
         ours = values.get("mfa_serial") or values.get("mfa_code_command")
         if ours and profile_kind(name, credentials, config).loginable:
             names.add(name)
-    return sorted(name for name in names if not name.endswith(LONG_TERM_SUFFIX))
+    return sorted(name for name in names if long_term_owner(name) is None)
 
 
 def session_status(
     name: str, section: Mapping[str, str], now: datetime, minimum: timedelta, seconds: int
 ) -> ProfileStatus:
     """The rule of validity.py: "valid" exactly when a login would use the session as is."""
-    expiration = session_expiration(section, now)
-    if expiration is None:
-        return ProfileStatus(name, "no session", None)
-    left = expiration - now
-    if left <= timedelta(0):
-        return ProfileStatus(name, "expired", expiration)
-    expiring = left <= renewal_margin(minimum, seconds)
-    return ProfileStatus(name, "expiring" if expiring else "valid", expiration)
+    state, expiration = session_state(section, now, renewal_margin(minimum, seconds))
+    return ProfileStatus(name, state, expiration)
 
 
 def _print_lines(found: list[ProfileStatus], now: datetime, style: Style, out: TextIO) -> None:

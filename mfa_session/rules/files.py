@@ -184,6 +184,12 @@ class AwsSnapshot:
             if section.startswith("sso-session") and (name := _profile_name(section)) is not None
         }
 
+    @property
+    def config_sections(self) -> Sections:
+        """The config file as parsed, every header as written ([profile NAME], [default],
+        [sso-session NAME], and a [NAME] AWS tools ignore): read once, with `config`."""
+        return self._config_file()
+
     def _config_file(self) -> Sections:
         if self._config_sections is None:
             self._config_sections = read_config_file(self.config_path)

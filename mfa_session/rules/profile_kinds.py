@@ -31,7 +31,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from mfa_session.rules.sections import LONG_TERM_SUFFIX, holds_long_term_key, long_term_owner
+from mfa_session.rules.sections import (
+    LONG_TERM_SUFFIX,
+    ROLE_SUFFIX,
+    holds_long_term_key,
+    long_term_owner,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -216,14 +221,30 @@ def way_in(name: str, credentials: Sections, config: Sections) -> str | None:
     (web identity, process, login_session: mfa-login has no way in)."""
     kind = profile_kind(name, credentials, config)
     if kind.kind == ROLE:
-        ways = [f"mfa-login --profile {name} --assume-role"]
-        source = merged_profile(name, credentials, config).get("source_profile", "").strip()
-        if source and source != name:
-            ways.append(f"log in its source_profile: mfa-login --profile {source}")
+        ways = role_ways(name, merged_profile(name, credentials, config))
         return f"{name} is a role profile: " + ", or ".join(ways)
     if kind.kind == SSO:
-        return f"{name} is an SSO profile: aws sso login --profile {name}, not mfa-login"
+        return (
+            f"{name} is an SSO profile: aws sso login --profile {_shell_word(name)}, not mfa-login"
+        )
     return None
+
+
+def role_ways(name: str, merged: Mapping[str, str]) -> list[str]:
+    """How mfa-login gets the credentials of role profile `name` (`merged`: its settings):
+    --assume-role into [NAME-role], or a login of its source_profile. Each a command a shell
+    runs as printed: the names are shell-quoted (a name may hold a space)."""
+    ways = [f"mfa-login --profile {_shell_word(name)} --assume-role (into [{name}{ROLE_SUFFIX}])"]
+    source = merged.get("source_profile", "").strip()
+    if source and source != name:
+        ways.append(f"log in its source_profile: mfa-login --profile {_shell_word(source)}")
+    return ways
+
+
+def _shell_word(name: str) -> str:
+    import shlex  # here: status's quick path imports this module
+
+    return shlex.quote(name)
 
 
 def ways_in(credentials: Sections, config: Sections) -> list[str]:

@@ -35,6 +35,9 @@ SESSION_PREFIX = "ASIA"
 LONG_TERM_SUFFIX = "-long-term"
 """aws-mfa's layout: the key of profile NAME lives in [NAME-long-term]."""
 
+ROLE_SUFFIX = "-role"
+"""Where --assume-role writes the role's credentials of profile NAME by default: [NAME-role]."""
+
 KEY_FIELDS = ("aws_access_key_id", "aws_secret_access_key")
 
 
@@ -72,10 +75,7 @@ def defined_profiles(credentials: Sections, config: Sections) -> list[str]:
     """Every profile the two files define, as `--profile` completes them: each section of
     the credentials file ([NAME-long-term] as NAME, the profile it keeps the key of) and
     each profile of the config file ([profile NAME], [default])."""
-    names = {
-        section[: -len(LONG_TERM_SUFFIX)] if section.endswith(LONG_TERM_SUFFIX) else section
-        for section in credentials
-    }
+    names = {long_term_owner(section) or section for section in credentials}
     names.update(config)
     return sorted(names)
 

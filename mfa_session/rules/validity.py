@@ -11,6 +11,9 @@
   (0 to 2160 minutes, 15 by default), but at most half of how long the profile's sessions
   last (--duration, else duration_seconds, else 43200 s): a 900-second session is used for
   its first 7.5 minutes instead of being renewed at every run.
+- `session_state` names where a section stands, for `status` and `doctor`: no session,
+  expired (its end has passed), expiring (the margin or less left: the next login renews
+  it) or valid.
 
 Standard library only: the still-valid shortcut and `status` import it before anything
 heavy.
@@ -79,6 +82,27 @@ def renewal_margin(min_remaining: timedelta, seconds: int) -> timedelta:
     """The time a session must still have to be used: --min-remaining, at most half of the
     session's length."""
     return min(min_remaining, timedelta(seconds=seconds) / 2)
+
+
+NO_SESSION = "no session"
+EXPIRED = "expired"
+EXPIRING = "expiring"
+VALID = "valid"
+
+
+def session_state(
+    section: Mapping[str, str], now: datetime, margin: timedelta
+) -> tuple[str, datetime | None]:
+    """Where the session in `section` stands (NO_SESSION, EXPIRED, EXPIRING or VALID), and
+    its expiration (None with NO_SESSION). `margin` is `renewal_margin`'s: VALID exactly when
+    a login would use the session as it is."""
+    expiration = session_expiration(section, now)
+    if expiration is None:
+        return NO_SESSION, None
+    left = expiration - now
+    if left <= timedelta(0):
+        return EXPIRED, expiration
+    return (EXPIRING if left <= margin else VALID), expiration
 
 
 def valid_until(

@@ -40,7 +40,7 @@ from mfa_session.errors import (
     SessionKeyAsLongTerm,
 )
 from mfa_session.interfaces import IdentityCheck, Vault
-from mfa_session.models import IdentityAnswer, KeySource, LongTermKey, MfaDevice, Probe
+from mfa_session.models import IdentityAnswer, KeySource, LongTermKey, Probe
 from mfa_session.output.render import local_time
 from mfa_session.rules.environment import (
     CREDENTIAL_VARIABLES,
@@ -64,17 +64,31 @@ from mfa_session.rules.profile_kinds import (
     precedence_text,
     profile_kind,
     profile_names,
+    role_ways,
     sdk_differences,
     sso_session_gap,
     sso_session_text,
     takes_precedence,
 )
 from mfa_session.rules.regions import configured_region, region_for
-from mfa_session.rules.sections import LONG_TERM_PREFIX, LONG_TERM_SUFFIX, SESSION_PREFIX
-from mfa_session.rules.validity import DEFAULT_MIN_REMAINING, renewal_margin, session_seconds
+from mfa_session.rules.sections import (
+    LONG_TERM_PREFIX,
+    LONG_TERM_SUFFIX,
+    ROLE_SUFFIX,
+    SESSION_PREFIX,
+    stored_expiration,
+)
+from mfa_session.rules.validity import (
+    DEFAULT_MIN_REMAINING,
+    EXPIRED,
+    EXPIRING,
+    LONGEST_AHEAD,
+    renewal_margin,
+    session_seconds,
+    session_state,
+)
 from mfa_session.timefmt import format_remaining, parse_expiration
-from mfa_session.usecases.login import key_in_file
-from mfa_session.usecases.session import ROLE_SUFFIX
+from mfa_session.usecases.login import key_in_file, named_device
 
 OK = "ok"
 PROBLEM = "problem"
@@ -138,6 +152,7 @@ def examine(
     vault: Vault,
     moved_key: Callable[[str], str | None],
     origin: Origin,
+    remembered: Callable[[str], str | None],
     identity: Callable[[str], IdentityCheck],
     clock: Callable[[], datetime],
 ) -> DoctorReport:
@@ -146,7 +161,8 @@ def examine(
     `config_sections` is the config file as parsed, headers as written (for the header
     check); `vault` is where the login looks for a key first (nothing, for a profile that
     keeps its key in the file); `moved_key(profile)` the key id the state file says went
-    into the keyring; `identity(profile)` asks AWS with that profile's client settings.
+    into the keyring; `remembered(profile)` the device the state file remembers for it;
+    `identity(profile)` asks AWS with that profile's client settings.
     """
     profile, chosen_by = _chosen_profile(request.profile, environ)
     explicit = request.profile is not None
@@ -182,7 +198,7 @@ def examine(
             f"not asked: botocore builds no client for {unbuildable[0]} (see config above)",
         )
         return DoctorReport(profile, chosen_by, tuple(found.checks))
-    region = _region(profile, owner, files)
+    region = _region(profile, owner, files, remembered)
     _live_checks(probe, key, profile, owner, region, identity, renew, found)
     return DoctorReport(profile, chosen_by, tuple(found.checks))
 
@@ -536,11 +552,7 @@ def _config_checks(profile: str, files: AwsSnapshot, found: _Findings) -> bool:
 
 def _precedence_fix(profile: str, key: str, merged: Mapping[str, str]) -> str:
     if key == "role_arn":
-        source = merged.get("source_profile", "").strip()
-        ways = [f"mfa-login --profile {_quoted(profile)} --assume-role (into [{profile}-role])"]
-        if source and source != profile:
-            ways.append(f"log in its source_profile: mfa-login --profile {_quoted(source)}")
-        return ", or ".join(ways)
+        return ", or ".join(role_ways(profile, merged))
     return f"remove {key} from the profile, or keep mfa-login's session in another section"
 
 
@@ -652,29 +664,23 @@ def _session_end(
     now: datetime,
     renew: str,
 ) -> None:
-    """When the session in [profile] ends, against the margin a login renews it at."""
+    """When the session in [profile] ends, against the margin a login renews it at, by the
+    login's own rule (rules.validity.session_state)."""
     where = f"[{profile}]"
     shown = masked(section.get("aws_access_key_id", ""))
-    expiration = parse_expiration(section.get("expiration", "")) or parse_expiration(
-        section.get("x_security_token_expires", "")
-    )
-    if expiration is None:
-        found.add(
-            "credentials",
-            NOTE,
-            f"{where} holds the session {shown} without an expiration: when it ends is unknown",
-            renew + " --force",
-        )
-        return
-    left = expiration - now
     seconds = session_seconds(None, files.config.get(profile, {}).get("duration_seconds"))
     margin = renewal_margin(timedelta(minutes=DEFAULT_MIN_REMAINING), seconds)
+    state, expiration = session_state(section, now, margin)
+    if expiration is None:
+        _no_session(where, shown, section, found, now, renew)
+        return
+    left = expiration - now
     until = local_time(expiration, now)
-    if left <= timedelta(0):
+    if state == EXPIRED:
         found.add(
             "credentials", PROBLEM, f"the session {shown} in {where} expired at {until}", renew
         )
-    elif left <= margin:
+    elif state == EXPIRING:
         found.add(
             "credentials",
             NOTE,
@@ -687,6 +693,42 @@ def _session_end(
             OK,
             f"{where} holds the session {shown}, valid until {until} "
             f"({format_remaining(left)} left)",
+        )
+
+
+def _no_session(
+    where: str,
+    shown: str,
+    section: Mapping[str, str],
+    found: _Findings,
+    now: datetime,
+    renew: str,
+) -> None:
+    """A session the login does not count as one (it logs in again): why."""
+    stored = stored_expiration(section)
+    if stored is None:
+        found.add(
+            "credentials",
+            NOTE,
+            f"{where} holds the session {shown} without an expiration: when it ends is unknown",
+            renew + " --force",
+        )
+    elif stored - now > LONGEST_AHEAD:
+        found.add(
+            "credentials",
+            NOTE,
+            f"{where} holds the session {shown} with an expiration ({local_time(stored, now)}) "
+            "further ahead than any AWS session lasts: mfa-login does not trust it, and the "
+            "next login replaces it",
+            renew,
+        )
+    else:
+        found.add(
+            "credentials",
+            NOTE,
+            f"{where} holds the session {shown} without aws_session_token: mfa-login does not "
+            "count it as a session, and the next login replaces it",
+            renew,
         )
 
 
@@ -781,13 +823,17 @@ def _setup(profile: str) -> str:
 # --- AWS ----------------------------------------------------------------------------------
 
 
-def _region(profile: str, owner: str, files: AwsSnapshot) -> str:
-    """The region a login of `owner` would ask (the partition of its MFA device)."""
+def _region(
+    profile: str, owner: str, files: AwsSnapshot, recall: Callable[[str], str | None]
+) -> str:
+    """The region a login of `owner` would ask: the partition of the device the login names
+    (mfa_serial, aws_mfa_device, the remembered choice); with none named, the region the
+    login asks IAM in."""
     configured = configured_region(profile, files.credentials, files.config) or configured_region(
         owner, files.credentials, files.config
     )
-    serial = files.config.get(owner, {}).get("mfa_serial", "").strip()
-    return region_for(configured, MfaDevice(serial) if serial else None)
+    named = named_device(owner, None, files, recall)
+    return region_for(configured, named[0] if named else None)
 
 
 def _live_checks(

@@ -187,7 +187,7 @@ def login(
 
     # A duration_seconds AWS would refuse is said before IAM is asked for the device.
     duration = _duration(request.duration, config)
-    device, origin = _device(request, config, files, key, aws, codes, prompter, memory, notices)
+    device, origin = _device(request, files, key, aws, codes, prompter, memory, notices)
     configured = configured_region(request.profile, files.credentials, files.config)
     region = region_for(configured, device)
     log.debug("device %s (from %s), region %s, %d s", device.serial, origin.value, region, duration)
@@ -274,9 +274,8 @@ def find_device(
     memory: DeviceMemory,
 ) -> tuple[MfaDevice, DeviceOrigin, list[str]]:
     """Step 4 on its own (for `setup`): the device a login would use, where it came from."""
-    config = files.config.get(request.profile, {})
     notices: list[str] = []
-    device, origin = _device(request, config, files, key, aws, codes, prompter, memory, notices)
+    device, origin = _device(request, files, key, aws, codes, prompter, memory, notices)
     return device, origin, notices
 
 
@@ -301,9 +300,27 @@ def _key_from_section(
     return LongTermKey(key_id, secret, source, name)
 
 
+def named_device(
+    profile: str, flag: str | None, files: AwsSnapshot, recall: Callable[[str], str | None]
+) -> tuple[MfaDevice, DeviceOrigin] | None:
+    """Step 4 without IAM, read only (doctor takes its region from it too): the first place
+    that names the profile's device, --device, mfa_serial, aws_mfa_device in
+    [NAME-long-term], the remembered choice; None when none does."""
+    long_term = files.credentials.get(profile + LONG_TERM_SUFFIX, {})
+    candidates = (
+        (flag, DeviceOrigin.FLAG),
+        (files.config.get(profile, {}).get("mfa_serial"), DeviceOrigin.CONFIG),
+        (long_term.get("aws_mfa_device"), DeviceOrigin.LONG_TERM_SECTION),
+        (recall(profile), DeviceOrigin.REMEMBERED),
+    )
+    for serial, origin in candidates:
+        if serial and serial.strip():
+            return MfaDevice(serial.strip()), origin
+    return None
+
+
 def _device(
     request: LoginRequest,
-    config: Mapping[str, str],
     files: AwsSnapshot,
     key: LongTermKey,
     aws: AwsApi,
@@ -313,20 +330,12 @@ def _device(
     notices: list[str],
 ) -> tuple[MfaDevice, DeviceOrigin]:
     """Step 4: the first place that names a device wins; IAM is asked only when none does."""
-    long_term = files.credentials.get(request.profile + LONG_TERM_SUFFIX, {})
     configured = configured_region(request.profile, files.credentials, files.config)
-    candidates = (
-        (request.device, DeviceOrigin.FLAG),
-        (config.get("mfa_serial"), DeviceOrigin.CONFIG),
-        (long_term.get("aws_mfa_device"), DeviceOrigin.LONG_TERM_SECTION),
-        (memory.recall(request.profile), DeviceOrigin.REMEMBERED),
-    )
-    for serial, origin in candidates:
-        if serial and serial.strip():
-            device = MfaDevice(serial.strip())
-            # Build the STS client while the person reads the prompt and types the code.
-            aws.warm_up(key, region_for(configured, device))
-            return device, origin
+    named = named_device(request.profile, request.device, files, memory.recall)
+    if named is not None:
+        # Build the STS client while the person reads the prompt and types the code.
+        aws.warm_up(key, region_for(configured, named[0]))
+        return named
 
     region = region_for(configured, None)
     devices = aws.list_mfa_devices(key, region)

@@ -51,12 +51,13 @@ from mfa_session.rules.flags import FROM_CONFIG
 from mfa_session.rules.profile_kinds import (
     merged_profile,
     precedence_text,
+    role_ways,
     sso_session_gap,
     sso_session_text,
     takes_precedence,
 )
 from mfa_session.rules.regions import configured_region, region_for
-from mfa_session.rules.sections import long_term_owner
+from mfa_session.rules.sections import ROLE_SUFFIX, long_term_owner
 from mfa_session.rules.validity import DEFAULT_MIN_REMAINING
 from mfa_session.usecases.login import LoginRequest, login, still_valid
 
@@ -66,7 +67,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mfa_session")
 
-ROLE_SUFFIX = "-role"
 ROLE_DURATION = 3600
 """Seconds a role's credentials last (AssumeRole's default), also for the renewal margin."""
 _NAME_CHARS = re.compile(r"[^\w+=,.@-]")
@@ -275,11 +275,7 @@ def refuse_unused_target(plan: SessionPlan, files: AwsSnapshot) -> None:
     profile = merged_profile(target, files.credentials, files.config)
     another = "write it to another section with --write-profile NAME"
     if setting.key == "role_arn" and plan.role is None and plan.login.write_profile is None:
-        ways = [f"log in with --assume-role (the role's credentials go to [{target}{ROLE_SUFFIX}])"]
-        source = profile.get("source_profile", "").strip()
-        if source and source != target:
-            ways.append(f"log in its source_profile: mfa-login --profile {source}")
-        way_out = ", or ".join([*ways, another])
+        way_out = ", or ".join([*role_ways(target, profile), another])
     else:
         way_out = another
     raise SessionNotUsed(

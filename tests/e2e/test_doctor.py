@@ -416,6 +416,100 @@ def test_session_expired_by_the_file(home: Home, emulator: Emulator) -> None:
     assert line.endswith("to fix: mfa-login --profile admin"), line
 
 
+def write_stored_session(home: Home, *lines: str) -> None:
+    """[admin] holding a session (with its long-term sibling) and the given expiry lines."""
+    home.credentials.write_text(
+        "[admin-long-term]\naws_access_key_id = AKIAEXAMPLEADMIN0000\n"
+        "aws_secret_access_key = long-term-secret\n\n"
+        "[admin]\naws_access_key_id = ASIAEXAMPLE0000000000\n"
+        "aws_secret_access_key = session-secret\naws_session_token = session-token\n"
+        + "".join(f"{line}\n" for line in lines),
+        encoding="utf-8",
+    )
+
+
+NO_VALID_SESSION = 11
+
+
+def status_code(emulator: Emulator, **env: str) -> int:
+    return mfa_login(
+        emulator, "status", "--profile", "admin", env=command_env(emulator, **env)
+    ).code
+
+
+def test_awsume_session_is_read_in_local_time_as_the_login_reads_it(
+    home: Home, emulator: Emulator
+) -> None:
+    """awsume writes `expiration` in the machine's local time (manager = awsume): doctor
+    read it as UTC and called a session valid for two more hours expired."""
+    from datetime import datetime, timedelta, timezone
+
+    west = timezone(timedelta(hours=-5))  # TZ=UTC+5 in POSIX spelling
+    end = (datetime.now(timezone.utc) + timedelta(hours=2)).astimezone(west)
+    write_stored_session(home, f"expiration = {end:%Y-%m-%d %H:%M:%S}", "manager = awsume")
+    run, lines = doctor(
+        home,
+        emulator,
+        ["session-secret", "session-token"],
+        "--profile",
+        "admin",
+        "--offline",
+        TZ="UTC+5",
+    )
+    assert run.code == 0, run.stdout
+    line = line_of(lines, "ok       credentials:")
+    assert line.startswith("ok       credentials: [admin] holds the session ASIA…0000, valid until")
+    assert "(2h00m left)" in line or "(1h59m left)" in line, line
+    assert status_code(emulator, TZ="UTC+5") == 0
+
+
+def test_earlier_of_expiration_and_x_security_token_expires_counts(
+    home: Home, emulator: Emulator
+) -> None:
+    """Both keys hold a time and they differ: the login takes the earlier one; doctor took
+    `expiration` and called an expired session valid."""
+    from datetime import datetime, timedelta, timezone
+
+    now = datetime.now(timezone.utc)
+    write_stored_session(
+        home,
+        f"expiration = {now + timedelta(hours=8):%Y-%m-%dT%H:%M:%SZ}",
+        f"x_security_token_expires = {now - timedelta(minutes=5):%Y-%m-%dT%H:%M:%S+00:00}",
+    )
+    run, lines = doctor(
+        home, emulator, ["session-secret", "session-token"], "--profile", "admin", "--offline"
+    )
+    assert run.code == PROBLEMS_FOUND, run.stdout
+    line = line_of(lines, "problem  credentials:")
+    assert line.startswith("problem  credentials: the session ASIA…0000 in [admin] expired at")
+    assert line.endswith("to fix: mfa-login --profile admin"), line
+    assert status_code(emulator) == NO_VALID_SESSION
+
+
+def test_expiration_further_ahead_than_any_aws_session_is_no_session(
+    home: Home, emulator: Emulator
+) -> None:
+    """An expiration 48 hours ahead was not written as AWS answered (36 h 15 min at most):
+    the login counts no session there and logs in again; doctor called it valid."""
+    from datetime import datetime, timedelta, timezone
+
+    end = datetime.now(timezone.utc) + timedelta(hours=48)
+    write_stored_session(home, f"expiration = {end:%Y-%m-%dT%H:%M:%SZ}")
+    run, lines = doctor(
+        home, emulator, ["session-secret", "session-token"], "--profile", "admin", "--offline"
+    )
+    assert run.code == 0, run.stdout
+    line = line_of(lines, "note     credentials:")
+    start = "note     credentials: [admin] holds the session ASIA…0000 with an expiration ("
+    assert line.startswith(start), line
+    assert line.endswith(
+        "further ahead than any AWS session lasts: mfa-login does not trust it, and the next "
+        "login replaces it (mfa-login --profile admin)"
+    ), line
+    assert not any(line.startswith("ok       credentials:") for line in lines)
+    assert status_code(emulator) == NO_VALID_SESSION
+
+
 def test_session_expired_by_aws_clock(home: Home, emulator: Emulator, secrets: list[str]) -> None:
     session = section_value(home, "admin", "aws_access_key_id")
     emulator.expire_session(session)
@@ -469,6 +563,31 @@ def test_unknown_or_other_partition_key(home: Home, emulator: Emulator) -> None:
         "active key (InvalidClientTokenId)"
     ), line
     assert "belongs to another partition" in line
+
+
+def test_device_named_only_in_the_long_term_section_sets_the_partition_asked(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    """A GovCloud device named only as aws_mfa_device in [admin-long-term] (aws-mfa's
+    layout), no region: the login asks us-gov-west-1, and doctor asked us-east-1 because it
+    read the partition from mfa_serial alone."""
+    home.credentials.write_text(
+        f"[admin-long-term]\naws_access_key_id = {aws_user.access_key_id}\n"
+        f"aws_secret_access_key = {aws_user.secret_access_key}\n"
+        "aws_mfa_device = arn:aws-us-gov:iam::123456789012:mfa/admin\n",
+        encoding="utf-8",
+    )
+    write_config(home, "[profile admin]\nduration_seconds = 3600\n")
+    key = aws_user.access_key_id
+
+    run, lines = doctor(home, emulator, [aws_user.secret_access_key], "--profile", "admin")
+
+    assert line_of(lines, "ok       aws-long-term-key:").startswith(
+        f"ok       aws-long-term-key: AWS accepts {masked(key)} ([admin-long-term])"
+    )
+    assert emulator.request_count(key, "GetCallerIdentity", "us-gov-west-1") == 1
+    assert emulator.request_count(key, "GetCallerIdentity") == 1
+    assert run.code == PROBLEMS_FOUND  # [admin] holds no session yet
 
 
 def test_wrong_secret_of_the_long_term_key(
@@ -577,6 +696,43 @@ def test_long_term_key_is_checked_where_the_login_takes_it_from_the_keyring(
     assert line_of(lines, "problem  long-term-key:").startswith(
         f"problem  long-term-key: the long-term key {shown} of admin went into the OS keyring, "
         "which cannot be read here; to fix: "
+    )
+
+
+def test_keyring_item_of_the_old_name_is_found_where_the_login_finds_it(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser, disk_keyring: KeyringFile
+) -> None:
+    """An item an earlier version wrote (username = the profile alone), no key in the file:
+    the login takes that item (and renames it); doctor looked only under the new name and
+    said "no long-term key". doctor finds it and leaves it where it is."""
+    from mfa_session.adapters.keyring import SERVICE
+
+    write_config(home, f"[profile admin]\nmfa_serial = {aws_user.mfa_serials[0]}\n")
+    disk_keyring[(SERVICE, "admin")] = json.dumps(
+        {
+            "aws_access_key_id": aws_user.access_key_id,
+            "aws_secret_access_key": aws_user.secret_access_key,
+        }
+    )
+    keyring = keyring_variables(keyring_env(emulator))
+    shown = masked(aws_user.access_key_id)
+
+    run, lines = doctor(
+        home, emulator, [aws_user.secret_access_key], "--profile", "admin", **keyring
+    )
+
+    assert line_of(lines, "ok       long-term-key:") == (
+        f"ok       long-term-key: the long-term key {shown} of admin is in the OS keyring"
+    )
+    assert line_of(lines, "ok       aws-long-term-key:") == (
+        f"ok       aws-long-term-key: AWS accepts {shown} (the OS keyring): {aws_user.arn}"
+    )
+    assert not any(line.startswith("problem  long-term-key:") for line in lines)
+    assert list(disk_keyring) == [(SERVICE, "admin")]  # not renamed: doctor never writes
+    # [admin] holds no session yet: that is the one problem.
+    assert run.code == PROBLEMS_FOUND
+    assert line_of(lines, "problem  credentials:").startswith(
+        "problem  credentials: [admin] holds no credentials"
     )
 
 

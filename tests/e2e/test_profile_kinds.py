@@ -79,10 +79,9 @@ def test_role_profile_is_refused_before_a_code_with_the_ways_in(
     assert run.stderr == (
         f"mfa-login: [profile prod] in {home.config} sets role_arn, so AWS tools assume the "
         f"role {ROLE_ARN} with the credentials of work instead of using the credentials in "
-        "[prod] of the credentials file; nothing was written or sent to AWS: log in with "
-        "--assume-role (the role's credentials go to [prod-role]), or log in its "
-        "source_profile: mfa-login --profile work, or write it to another section with "
-        "--write-profile NAME\n"
+        "[prod] of the credentials file; nothing was written or sent to AWS: mfa-login "
+        "--profile prod --assume-role (into [prod-role]), or log in its source_profile: "
+        "mfa-login --profile work, or write it to another section with --write-profile NAME\n"
     )
     assert emulator.request_count(aws_user.access_key_id) == 0
     assert (home.credentials.read_bytes(), home.config.read_bytes()) == before
@@ -273,10 +272,86 @@ def test_picker_with_only_role_and_sso_profiles_says_how_to_log_into_them(
     assert child.exitstatus == 3
     assert str(child.before).replace("\r\n", "\n") == (
         "mfa-login: no profile can be logged into with an MFA code here (prod is a role "
-        "profile: mfa-login --profile prod --assume-role, or log in its source_profile: "
+        "profile: mfa-login --profile prod --assume-role (into [prod-role]), or log in its "
+        "source_profile: "
         "mfa-login --profile work; sso-dev is an SSO profile: aws sso login --profile sso-dev, "
         "not mfa-login); or give one a long-term key: mfa-login setup --profile NAME\n"
     )
     assert emulator.request_count(aws_user.access_key_id) == 0
+    assert home.config.read_bytes() == before
+    assert not home.credentials.exists()
+
+
+# --- the advice as a command a shell runs --------------------------------------------------
+
+SPACED_ROLE = (
+    f'[profile "prod eu"]\nrole_arn = {ROLE_ARN}\nsource_profile = dev team\n'
+    "mfa_serial = arn:aws:iam::123456789012:mfa/me\n\n"
+)
+
+
+def commands_in(text: str) -> list[list[str]]:
+    """Each `mfa-login ...` command in `text`, read back as a shell reads it (up to the next
+    comma, semicolon, parenthesis or line end)."""
+    import re
+    import shlex
+
+    found = re.findall(r"(mfa-login (?:'[^']*'|[^,;()\n'])*)", text)
+    return [shlex.split(command) for command in found]
+
+
+def test_role_ways_for_a_name_with_a_space_are_commands_a_shell_runs(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    """The refusal before a login of a role profile printed `mfa-login --profile dev team`
+    for a source_profile named "dev team": a shell runs that as profile "dev". Each printed
+    command now quotes the names."""
+    write_long_term(home, "prod eu", aws_user, layout="profile")
+    write_config(home, SPACED_ROLE)
+    before = (home.credentials.read_bytes(), home.config.read_bytes())
+
+    run = mfa_login(emulator, "--profile", "prod eu", "--code", aws_user.code())
+
+    assert run.code == 6, run.stderr
+    assert (
+        "mfa-login --profile 'prod eu' --assume-role (into [prod eu-role]), or log in its "
+        "source_profile: mfa-login --profile 'dev team', or write it to another section"
+    ) in run.stderr
+    assert commands_in(run.stderr) == [
+        ["mfa-login", "--profile", "prod eu", "--assume-role"],
+        ["mfa-login", "--profile", "dev team"],
+    ]
+    assert emulator.request_count(aws_user.access_key_id) == 0
+    assert (home.credentials.read_bytes(), home.config.read_bytes()) == before
+
+
+def test_picker_ways_in_quote_a_name_with_a_space(home: Home, emulator: Emulator) -> None:
+    """With only role and SSO profiles, the login says how each is used: `way_in` printed the
+    names bare, so `mfa-login --profile prod eu --assume-role` and `aws sso login --profile
+    sso dev` ran for other profiles. It takes the names quoted, as doctor prints them."""
+    write_config(
+        home,
+        SPACED_ROLE + '[profile "sso dev"]\nsso_account_id = 123456789012\n'
+        "sso_role_name = Dev\nsso_start_url = https://example.awsapps.com/start\n"
+        "sso_region = us-east-1\n",
+    )
+    before = home.config.read_bytes()
+
+    child = spawn(emulator)
+    child.expect(pexpect.EOF)
+    child.close()
+
+    assert child.exitstatus == 3
+    said = str(child.before).replace("\r\n", "\n")
+    assert (
+        "(prod eu is a role profile: mfa-login --profile 'prod eu' --assume-role (into "
+        "[prod eu-role]), or log in its source_profile: mfa-login --profile 'dev team'; sso dev "
+        "is an SSO profile: aws sso login --profile 'sso dev', not mfa-login)"
+    ) in said, said
+    assert commands_in(said) == [
+        ["mfa-login", "--profile", "prod eu", "--assume-role"],
+        ["mfa-login", "--profile", "dev team"],
+        ["mfa-login", "setup", "--profile", "NAME"],
+    ]
     assert home.config.read_bytes() == before
     assert not home.credentials.exists()

@@ -111,3 +111,33 @@ def test_status_with_nothing_managed_says_so_on_stderr_and_prints_nothing(
         assert run.stderr.splitlines()[-1] == (
             "mfa-login: no profiles managed by mfa-login yet: run mfa-login --profile NAME"
         )
+
+
+def test_a_section_named_only_long_term_is_no_key_of_a_nameless_profile(
+    home: Home, emulator: Emulator, aws_user: EmulatedUser
+) -> None:
+    """status cut "-long-term" off every section that ends with it, by hand, so [-long-term]
+    made a profile with no name: a blank line in --names and a line with no profile. The
+    login's rule (rules.sections.long_term_owner) reads [-long-term] as a profile of that
+    name, whose key lives in it; it is managed only as any other profile is, and completion
+    offers it as "-long-term"."""
+    configured(home, aws_user)
+    with home.credentials.open("a", encoding="utf-8") as handle:
+        handle.write(
+            "[-long-term]\naws_access_key_id = AKIAEXAMPLEDASHED000\n"
+            "aws_secret_access_key = dashed-secret\n"
+        )
+    before = (home.credentials.read_bytes(), home.config.read_bytes())
+
+    names = mfa_login(emulator, "status", "--names")
+    lines = mfa_login(emulator, "status")
+    offered = mfa_login(emulator, "completion", "--profile-names")
+
+    assert names.code == 0, names.stderr
+    assert names.stdout == "admin\n"
+    assert lines.code == 0, lines.stderr
+    assert lines.stdout.split() == ["admin", "no", "session"]
+    assert offered.code == 0, offered.stderr
+    assert offered.stdout.splitlines() == ["-long-term", "admin"]
+    assert "dashed-secret" not in names.stdout + lines.stdout + offered.stdout
+    assert (home.credentials.read_bytes(), home.config.read_bytes()) == before

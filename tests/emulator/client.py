@@ -186,9 +186,12 @@ class Emulator:
         """An IAM role any user may assume (no trust policy is checked); returns its ARN."""
         return str(self._control("POST", "roles", {"name": name})["arn"])
 
-    def request_count(self, access_key_id: str, action: str | None = None) -> int:
-        """Requests signed with that key id (all actions, or one), failed ones included."""
-        payload = {"access_key_id": access_key_id, "action": action}
+    def request_count(
+        self, access_key_id: str, action: str | None = None, region: str | None = None
+    ) -> int:
+        """Requests signed with that key id (all actions, or one; for any region, or the one
+        of the signature's credential scope), failed ones included."""
+        payload = {"access_key_id": access_key_id, "action": action, "region": region}
         return int(self._control("POST", "counts", payload)["count"])
 
     def reset_counts(self) -> None:

@@ -136,7 +136,8 @@ class Fault:
 class _State:
     sessions: dict[str, Session] = field(default_factory=dict)
     used_steps: set[tuple[str, int]] = field(default_factory=set)
-    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    """Requests by (key id, action, region of the signature's credential scope)."""
     faults: dict[str, deque[Fault]] = field(default_factory=dict)
 
 
@@ -332,7 +333,7 @@ class EmulatorLayer:
     ) -> Caller:
         """Count, inject faults, authenticate, and adjust the request moto will see."""
         with self._lock:
-            self._state.counts[(auth.access_key_id, action)] += 1
+            self._state.counts[(auth.access_key_id, action, auth.region)] += 1
             queue = self._state.faults.get(action)
             fault = queue.popleft() if queue else None
         if fault is not None and fault.kind == "delay":
@@ -638,11 +639,14 @@ class EmulatorLayer:
     def count(self, payload: dict[str, Any]) -> dict[str, int]:
         key_id = str(payload["access_key_id"])
         action = payload.get("action")
+        region = payload.get("region")
         with self._lock:
             total = sum(
                 n
-                for (key, act), n in self._state.counts.items()
-                if key == key_id and (action is None or act == action)
+                for (key, act, signed_for), n in self._state.counts.items()
+                if key == key_id
+                and (action is None or act == action)
+                and (region is None or signed_for == region)
             )
         return {"count": total}
 
